@@ -1,0 +1,56 @@
+# aispend: `make demo` builds the sample warehouse and serves the dashboard; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+# Test runs use their own data folder, never the demo's.
+TEST_DATA := $(CURDIR)/.test-data
+
+.PHONY: help demo test lint format pytest dbt-test dagster app clean
+
+help: ## List every target
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	@touch $@
+
+demo: $(VENV)/.synced ## Generate a year of sample data, build the warehouse and serve the dashboard
+	$(BIN)/aispend demo
+
+test: $(VENV)/.synced lint pytest dbt-test ## Run every check: lint, pytest and dbt build on test data
+	@echo "All checks passed."
+
+lint: $(VENV)/.synced ## ruff, ruff format --check and sqlfluff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
+
+format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix dbt_project/models dbt_project/tests dbt_project/macros
+
+pytest: $(VENV)/.synced ## Python tests
+	$(BIN)/pytest
+
+dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) on a small generated data set
+	rm -rf $(TEST_DATA)
+	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend generate --out $(TEST_DATA)/landing --days 45 --requests-per-day 400
+	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend run
+
+dagster: $(VENV)/.synced ## Open the Dagster UI on this project (http://localhost:3000)
+	$(BIN)/dagster dev -m orchestration.definitions
+
+app: $(VENV)/.synced ## Serve the dashboard on the published warehouse
+	$(BIN)/aispend app
+
+clean: ## Remove the environment, generated data and build output
+	rm -rf $(VENV) $(TEST_DATA) data dbt_project/target dbt_project/logs dbt_project/dbt_packages

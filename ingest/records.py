@@ -1,0 +1,346 @@
+"""Readers that turn a landed file into numbered records for DuckDB, in bounded memory.
+
+Each reader yields Arrow record batches with a 1-based row number `rn`: JSON formats give one
+`line` of JSON text per record, CSV gives one text column per header. Rows that cannot even be
+split into fields (a CSV row with the wrong number of cells, a line that is not UTF-8) are set
+aside as `bad_rows` with their reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ingest.errors import RejectedFile
+
+BATCH_BYTES = 8 << 20
+CSV_BATCH_ROWS = 20_000
+# A record longer than this is refused rather than read into memory.
+MAX_RECORD_BYTES = 64 << 20
+CSV_DELIMITERS = (",", "\t", ";", "|")
+KEY_SAMPLE_FIRST = 200
+KEY_SAMPLE_EVERY = 256
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(BATCH_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_gzip(path: Path) -> bool:
+    """True when the file starts with the gzip magic bytes, whatever its name."""
+    with path.open("rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+@dataclass
+class Records:
+    """Numbered records of one file, read lazily; counts are final once `batches` is exhausted."""
+
+    kind: str  # "json" or "csv"
+    columns: tuple[str, ...]
+    batches: Iterator[pa.RecordBatch]
+    schema: pa.Schema
+    bad_rows: list[tuple[int, str, str]] = field(default_factory=list)
+    rows_read: int = 0
+    # Why reading stopped, kept here because DuckDB re-wraps errors raised inside its scan.
+    failure: RejectedFile | None = None
+    # Top-level keys seen in a sample of JSON records (the first ones, then one in KEY_SAMPLE_EVERY).
+    sampled_keys: set[str] = field(default_factory=set)
+
+    def arrow_reader(self) -> pa.RecordBatchReader:
+        """A single-use Arrow stream over the batches, for DuckDB to scan."""
+        return pa.RecordBatchReader.from_batches(self.schema, self._capturing())
+
+    def _capturing(self) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from self.batches
+        except RejectedFile as exc:
+            self.failure = exc
+            raise
+
+
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+# Decompression and I/O failures: the file is truncated or not what its name says.
+READ_ERRORS = (EOFError, OSError, zlib.error, gzip.BadGzipFile)
+
+
+def json_lines(path: Path) -> Records:
+    """Records of a JSON Lines file (gzip or not): one JSON text per non-blank line."""
+    _require_content(path)
+    schema = pa.schema([("rn", pa.int64()), ("line", pa.string())])
+    records = Records(kind="json", columns=("line",), batches=iter(()), schema=schema)
+    # Lines holding a \\x01 byte (never valid JSON) split into two cells; the parser reports them with their line number.
+    split_lines: list[int] = []
+
+    def on_split_line(row) -> str:
+        split_lines.append(row.number)
+        records.bad_rows.append((row.number, "line holds a control character (\\x01)", row.text.replace("\x01", " ")))
+        return "skip"
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        source = _open_binary(path)
+        try:
+            reader = pacsv.open_csv(
+                source,
+                read_options=pacsv.ReadOptions(
+                    block_size=BATCH_BYTES, column_names=["line"], use_threads=False
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter="\x01",
+                    quote_char=False,
+                    escape_char=False,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_split_line,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={"line": pa.binary()}, strings_can_be_null=False
+                ),
+            )
+            next_rn = 1
+            for batch in reader:
+                lines = batch.column(0)
+                rn, next_rn = _line_numbers(next_rn, len(lines), split_lines)
+                text = _utf8_or_quarantine(lines, rn, records)
+                if rn[0].as_py() == 1:
+                    text = _strip_bom(text)
+                # Empty lines are not records; a line of spaces is one, and is quarantined.
+                records.rows_read += len(lines) - pc.sum(pc.equal(pc.binary_length(lines), 0)).as_py()
+                _sample_keys(text, rn, records.sampled_keys)
+                yield pa.RecordBatch.from_arrays([rn, text], schema=schema)
+            records.rows_read += len(split_lines)
+        except pa.ArrowInvalid as exc:
+            raise RejectedFile(_arrow_reason(exc)) from exc
+        except READ_ERRORS as exc:
+            raise RejectedFile(f"cannot read the file: {exc}") from exc
+        finally:
+            source.close()
+
+    records.batches = batches()
+    return records
+
+
+def _sample_keys(text: pa.Array, rn: pa.Array, keys: set[str]) -> None:
+    """Add the top-level keys of sampled records; cheap, and enough to notice schema drift."""
+    numbers = rn.to_numpy()
+    picked = np.flatnonzero((numbers <= KEY_SAMPLE_FIRST) | (numbers % KEY_SAMPLE_EVERY == 0))
+    for line in text.take(pa.array(picked)).to_pylist():
+        try:
+            record = json.loads(line) if line else None
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            keys.update(record)
+
+
+def _line_numbers(start: int, n: int, skipped: list[int]) -> tuple[pa.Array, int]:
+    """Line numbers for the next n kept lines from `start`, stepping over skipped ones."""
+    pending = [s for s in skipped if s >= start]
+    if not pending:
+        return pa.array(np.arange(start, start + n, dtype=np.int64)), start + n
+    numbers, line, skip = [], start, set(pending)
+    while len(numbers) < n:
+        if line not in skip:
+            numbers.append(line)
+        line += 1
+    return pa.array(numbers, pa.int64()), line
+
+
+def _strip_bom(text: pa.Array) -> pa.Array:
+    first = text[0].as_py()
+    if first is None or not first.startswith("\ufeff"):
+        return text
+    return pa.concat_arrays([pa.array([first[1:]], pa.string()), text[1:]])
+
+
+def _utf8_or_quarantine(lines: pa.Array, rn: pa.Array, records: Records) -> pa.Array:
+    """Lines as UTF-8 text; a line that is not UTF-8 becomes NULL and a bad row."""
+    try:
+        return lines.cast(pa.string())
+    except pa.ArrowInvalid:
+        values = []
+        for number, raw in zip(rn.to_pylist(), lines.to_pylist(), strict=True):
+            try:
+                values.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                records.bad_rows.append(
+                    (number, f"line is not valid UTF-8 (byte {exc.start})", raw.decode("utf-8", "replace"))
+                )
+                values.append(None)
+        return pa.array(values, pa.string())
+
+
+def _require_content(path: Path) -> None:
+    if path.stat().st_size == 0:
+        raise RejectedFile("the file is empty")
+
+
+def _arrow_reason(exc: Exception) -> str:
+    message = str(exc)
+    if "Empty CSV file" in message:
+        return "the file holds no records"
+    if "straddling" in message or "block size" in message:
+        return f"a single record is longer than {BATCH_BYTES >> 20} MB"
+    return f"cannot read the file: {message}"
+
+
+def json_array(path: Path) -> Records:
+    """Records of a file holding one JSON array of objects: one record per element."""
+    import duckdb  # local: only this reader needs a scratch connection
+
+    schema = pa.schema([("rn", pa.int64()), ("line", pa.string())])
+    records = Records(kind="json", columns=("line",), batches=iter(()), schema=schema)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        con = duckdb.connect()
+        try:
+            result = con.execute(
+                "select ordinality as rn, json::varchar as line "
+                "from read_json(?, format = 'array', records = false, "
+                "maximum_object_size = ?) with ordinality",
+                [str(path), MAX_RECORD_BYTES],
+            )
+            reader = result.fetch_record_batch(CSV_BATCH_ROWS)
+            for batch in reader:
+                records.rows_read += batch.num_rows
+                rn, text = batch.column(0).cast(pa.int64()), batch.column(1)
+                _sample_keys(text, rn, records.sampled_keys)
+                yield pa.RecordBatch.from_arrays([rn, text], schema=schema)
+        except duckdb.Error as exc:
+            raise RejectedFile(f"not a valid JSON array of records: {_first_line(exc)}") from exc
+        finally:
+            con.close()
+
+    records.batches = batches()
+    return records
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:300]
+
+
+def csv_rows(path: Path) -> Records:
+    """Records of a delimited text file with a header row (comma, tab, semicolon or pipe)."""
+    _require_content(path)
+    text = io.TextIOWrapper(_open_binary(path), encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        header_line = text.readline()
+    except READ_ERRORS as exc:
+        text.close()
+        raise RejectedFile(f"cannot read the file: {exc}") from exc
+    if not header_line.strip():
+        text.close()
+        raise RejectedFile("the file is empty: no header row")
+    delimiter = max(CSV_DELIMITERS, key=header_line.count)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    columns = tuple(h.strip() for h in header)
+    if len(set(columns)) != len(columns):
+        text.close()
+        duplicated = sorted({c for c in columns if columns.count(c) > 1})
+        raise RejectedFile(f"the header repeats column names: {', '.join(duplicated)}")
+    schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in columns])
+    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        reader = csv.reader(text, delimiter=delimiter)
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        # Row numbers are the line a record starts on, counting the header as line 1.
+        last_line = 1
+        try:
+            for row in reader:
+                line, last_line = last_line + 1, reader.line_num + 1
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                records.rows_read += 1
+                problem = _csv_row_problem(row, len(columns))
+                if problem:
+                    raw = delimiter.join(row).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                    records.bad_rows.append((line, problem, raw))
+                    continue
+                rows.append(row)
+                numbers.append(line)
+                if len(rows) >= CSV_BATCH_ROWS:
+                    yield _csv_batch(schema, numbers, rows)
+                    rows, numbers = [], []
+            if rows:
+                yield _csv_batch(schema, numbers, rows)
+        except csv.Error as exc:
+            raise RejectedFile(f"not valid CSV near line {reader.line_num}: {exc}") from exc
+        except READ_ERRORS as exc:
+            raise RejectedFile(f"cannot read the file: {exc}") from exc
+        finally:
+            text.close()
+
+    records.batches = batches()
+    return records
+
+
+def _csv_row_problem(row: list[str], width: int) -> str | None:
+    if len(row) != width:
+        return f"expected {width} cells, found {len(row)}"
+    if any(_has_undecodable(cell) for cell in row):
+        return "row is not valid UTF-8"
+    return None
+
+
+def _has_undecodable(cell: str) -> bool:
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _csv_batch(schema: pa.Schema, numbers: list[int], rows: list[list[str]]) -> pa.RecordBatch:
+    arrays = [pa.array(numbers, pa.int64())]
+    arrays += [pa.array([r[i] if r[i] != "" else None for r in rows], pa.string()) for i in range(len(rows[0]))]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def sniff_json_kind(path: Path) -> str:
+    """'array' when the first non-space character is '[', else 'lines'."""
+    opener = gzip.open if is_gzip(path) else open
+    try:
+        with opener(path, "rb") as f:
+            head = f.read(4096)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RejectedFile(f"cannot read the file: {exc}") from exc
+    head = head.lstrip(codecs.BOM_UTF8).lstrip()
+    if not head:
+        raise RejectedFile("the file is empty")
+    return "array" if head.startswith(b"[") else "lines"
+
+
+def read_by_extension(path: Path) -> Records:
+    """Records of a file by its name: JSON Lines, a JSON array or lines, or CSV; gzip or not."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith((".jsonl", ".ndjson")):
+        return json_lines(path)
+    if name.endswith(".json"):
+        return json_array(path) if sniff_json_kind(path) == "array" else json_lines(path)
+    if name.endswith((".csv", ".tsv", ".txt")):
+        return csv_rows(path)
+    raise RejectedFile(
+        f"unsupported file type '{path.suffix}': expected .jsonl, .ndjson, .json or .csv (optionally .gz)"
+    )

@@ -1,0 +1,54 @@
+"""Sample raw files in the real source formats, all telling the story in `company`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from ingest.sample import company, gateway
+from ingest.sample.traffic import scale_for, simulate_day
+
+DEFAULT_DAYS = 365
+DEFAULT_REQUESTS_PER_DAY = 3000
+DEFAULT_SEED = 7
+
+
+@dataclass(frozen=True)
+class GeneratedDay:
+    day: date
+    calls: int
+    tasks: int
+
+
+def generate(
+    out_dir: Path,
+    days: int = DEFAULT_DAYS,
+    requests_per_day: float = DEFAULT_REQUESTS_PER_DAY,
+    seed: int = DEFAULT_SEED,
+    end: date = company.DEFAULT_END,
+    progress: Callable[[GeneratedDay], None] = lambda _day: None,
+) -> list[GeneratedDay]:
+    """Write `days` days ending on `end` into `out_dir/<source>/`; the same arguments give the same bytes.
+
+    `requests_per_day` is the average number of gateway calls a day over the story year; volumes
+    grow through the year, so early days have fewer and late days more.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    if requests_per_day <= 0:
+        raise ValueError("requests per day must be positive")
+    scale = scale_for(requests_per_day)
+    written = []
+    with duckdb.connect() as con:
+        for offset in range(days):
+            day = end - timedelta(days=days - 1 - offset)
+            traffic = simulate_day(day, scale, seed)
+            gateway.write_day(con, traffic.calls, day, out_dir)
+            result = GeneratedDay(day, traffic.calls.num_rows, traffic.tasks.num_rows)
+            progress(result)
+            written.append(result)
+    return written

@@ -1,0 +1,259 @@
+"""The sample company: one story that every generated source tells.
+
+Northwind Analytics, a mid-size company, puts AI into its daily work over a year. Its teams own
+workflows (ticket triage, document summarisation, code review, ...) that run as services behind a
+LiteLLM gateway, each with its own virtual key. Volumes grow every month and tasks carry more
+context, while list prices fall: model price cuts in the catalogue, and workflows moving to
+newer, cheaper models. Total spend rises anyway.
+
+Everything here is fixed: the seed only changes the traffic drawn from this story, never the
+company. Dates are calendar dates, so a day's traffic does not depend on the window generated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+# Month 0 of the story: growth and migrations are measured from here.
+STORY_START = date(2025, 11, 1)
+DEFAULT_END = date(2026, 10, 31)
+EMAIL_DOMAIN = "northwind.example"
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    name: str
+    cost_centre: str
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    name: str
+    email: str
+    github_login: str
+    team_id: str
+    # A move to another team on a date: past work stays with the old team.
+    moves_to: tuple[date, str] | None = None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model as the gateway names it, with the catalogue ids its price is looked up by."""
+
+    name: str
+    provider: str  # as LiteLLM's custom_llm_provider
+    catalogue_provider: str
+    tier: str  # frontier, balanced or small
+    reasoning_share: float = 0.0  # share of output tokens that are reasoning
+
+
+@dataclass(frozen=True)
+class Workflow:
+    workflow_id: str
+    name: str
+    team_id: str
+    key_alias: str
+    # Tasks per day at the story's start, before scaling to the requested volume.
+    base_tasks: float
+    monthly_growth: float
+    urgent: bool  # False: results can wait a day, so batch pricing would do
+    # Which model serves the workflow from which date; the first entry applies from the start.
+    model_plan: tuple[tuple[date, str], ...]
+    fallback_model: str
+    input_tokens: int
+    output_tokens: int
+    # Share of input read from the prompt cache at the start and the end of the story.
+    cache_share: tuple[float, float]
+    context_growth: float  # monthly growth of input tokens per call
+    unusable_rate: float  # a call's output fails validation and is retried
+    error_rate: float  # a call fails at the API
+    escalation_rate: float
+    human_minutes: float  # median minutes a person spends on a successful task
+    value_usd: float  # what a successful task is worth to the business
+
+    def model_on(self, day: date) -> str:
+        """The model the workflow's service calls on a day."""
+        current = self.model_plan[0][1]
+        for start, model in self.model_plan:
+            if day >= start:
+                current = model
+        return current
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A LiteLLM virtual key. The gateway logs only sha256 of the key."""
+
+    alias: str
+    team_id: str | None
+    workflow_id: str | None
+    owner_email: str | None = None
+
+    @property
+    def raw_key(self) -> str:
+        """A made-up key, stable per alias; never written anywhere but hashed."""
+        return "sk-" + hashlib.sha256(f"northwind/{self.alias}".encode()).hexdigest()[:40]
+
+    @property
+    def token_hash(self) -> str:
+        """What LiteLLM stores in SpendLogs.api_key."""
+        return hashlib.sha256(self.raw_key.encode()).hexdigest()
+
+
+TEAMS = (
+    Team("support", "Customer Support", "CC-410"),
+    Team("legal", "Legal", "CC-620"),
+    Team("engineering", "Engineering", "CC-200"),
+    Team("sales", "Sales", "CC-510"),
+    Team("finance", "Finance", "CC-630"),
+    Team("marketing", "Marketing", "CC-520"),
+    Team("data", "Data Science", "CC-220"),
+    Team("platform", "Platform", "CC-210"),
+)
+
+MODELS = {
+    m.name: m
+    for m in (
+        Model("gpt-4.1", "openai", "openai", "balanced"),
+        Model("gpt-4.1-mini", "openai", "openai", "small"),
+        Model("gpt-5-mini", "openai", "openai", "small", reasoning_share=0.3),
+        Model("gpt-5.6-luna", "openai", "openai", "small", reasoning_share=0.2),
+        Model("gpt-5.6-terra", "openai", "openai", "balanced", reasoning_share=0.25),
+        Model("gpt-5.6-sol", "openai", "openai", "frontier", reasoning_share=0.35),
+        Model("o3", "openai", "openai", "frontier", reasoning_share=0.6),
+        Model("claude-haiku-4-5", "anthropic", "anthropic", "small"),
+        Model("claude-sonnet-4-5", "anthropic", "anthropic", "balanced"),
+        Model("claude-sonnet-4-6", "anthropic", "anthropic", "balanced"),
+        Model("claude-opus-4-1", "anthropic", "anthropic", "frontier"),
+        Model("claude-opus-4-5", "anthropic", "anthropic", "frontier"),
+    )
+}
+
+WORKFLOWS = (
+    Workflow(
+        "ticket_triage", "Support ticket triage", "support", "svc-ticket-triage",
+        base_tasks=900, monthly_growth=0.09, urgent=True,
+        model_plan=((STORY_START, "gpt-4.1-mini"), (date(2026, 3, 1), "gpt-5-mini"), (date(2026, 8, 10), "gpt-5.6-luna")),
+        fallback_model="gpt-4.1", input_tokens=1800, output_tokens=220, cache_share=(0.15, 0.45),
+        context_growth=0.03, unusable_rate=0.06, error_rate=0.015, escalation_rate=0.08,
+        human_minutes=1.5, value_usd=3.20,
+    ),
+    Workflow(
+        "kb_answer", "Knowledge-base answers", "support", "svc-kb-answer",
+        base_tasks=420, monthly_growth=0.11, urgent=True,
+        model_plan=((STORY_START, "gpt-4.1"), (date(2026, 8, 1), "gpt-5.6-terra")),
+        fallback_model="claude-sonnet-4-5", input_tokens=5200, output_tokens=420, cache_share=(0.30, 0.60),
+        context_growth=0.04, unusable_rate=0.05, error_rate=0.012, escalation_rate=0.12,
+        human_minutes=2.0, value_usd=4.50,
+    ),
+    Workflow(
+        "doc_summarisation", "Contract and document summaries", "legal", "svc-doc-summary",
+        base_tasks=140, monthly_growth=0.07, urgent=False,
+        model_plan=((STORY_START, "claude-sonnet-4-5"), (date(2026, 4, 1), "claude-sonnet-4-6")),
+        fallback_model="claude-opus-4-5", input_tokens=16000, output_tokens=900, cache_share=(0.10, 0.35),
+        context_growth=0.035, unusable_rate=0.04, error_rate=0.01, escalation_rate=0.10,
+        human_minutes=6.0, value_usd=22.0,
+    ),
+    Workflow(
+        "code_review", "Pull-request review", "engineering", "svc-code-review",
+        base_tasks=160, monthly_growth=0.12, urgent=True,
+        model_plan=((STORY_START, "claude-opus-4-1"), (date(2026, 1, 5), "claude-opus-4-5")),
+        fallback_model="gpt-5.6-sol", input_tokens=12000, output_tokens=1400, cache_share=(0.20, 0.50),
+        context_growth=0.05, unusable_rate=0.07, error_rate=0.02, escalation_rate=0.15,
+        human_minutes=4.0, value_usd=18.0,
+    ),
+    Workflow(
+        "sales_email", "Sales email drafting", "sales", "svc-sales-email",
+        base_tasks=380, monthly_growth=0.08, urgent=False,
+        model_plan=((STORY_START, "gpt-4.1-mini"), (date(2026, 8, 15), "gpt-5.6-luna")),
+        fallback_model="gpt-4.1", input_tokens=1400, output_tokens=380, cache_share=(0.05, 0.20),
+        context_growth=0.02, unusable_rate=0.09, error_rate=0.015, escalation_rate=0.05,
+        human_minutes=3.0, value_usd=2.40,
+    ),
+    Workflow(
+        "invoice_extraction", "Invoice field extraction", "finance", "svc-invoice-extract",
+        base_tasks=260, monthly_growth=0.06, urgent=False,
+        model_plan=((STORY_START, "claude-haiku-4-5"),),
+        fallback_model="claude-sonnet-4-5", input_tokens=2600, output_tokens=300, cache_share=(0.25, 0.40),
+        context_growth=0.01, unusable_rate=0.05, error_rate=0.01, escalation_rate=0.06,
+        human_minutes=1.0, value_usd=1.80,
+    ),
+    Workflow(
+        "marketing_copy", "Campaign copy", "marketing", "svc-marketing-copy",
+        base_tasks=70, monthly_growth=0.10, urgent=False,
+        model_plan=((STORY_START, "gpt-5.6-sol"),),
+        fallback_model="claude-opus-4-5", input_tokens=3000, output_tokens=1100, cache_share=(0.05, 0.15),
+        context_growth=0.02, unusable_rate=0.12, error_rate=0.015, escalation_rate=0.05,
+        human_minutes=8.0, value_usd=25.0,
+    ),
+)
+
+_FIRST = (
+    "Ada Ben Carla Dev Elif Femi Grace Hugo Ines Jon Kemal Lena Mateo Nora Omar Priya Quinn Rosa Sami "
+    "Tara Umar Vera Wen Xavi Yara Zoe Aiko Bruno Chidi Dana Emil Farah Goran Hana Ivan Jade Kofi Lior "
+    "Maya Nils"
+).split()
+_LAST = (
+    "Okafor Lindqvist Moreau Tanaka Silva Novak Haddad Kowalski Reyes Brandt Osei Ivanova Costa Ng "
+    "Fischer Duarte Sato Mensah Horvat Quinn"
+).split()
+_TEAM_OF_PERSON = ("engineering",) * 12 + ("data",) * 5 + ("support",) * 6 + ("sales",) * 5 + (
+    "marketing",
+) * 3 + ("legal",) * 3 + ("finance",) * 3 + ("platform",) * 3
+
+
+def _people() -> tuple[Person, ...]:
+    people = []
+    for i, team in enumerate(_TEAM_OF_PERSON):
+        first, last = _FIRST[i % len(_FIRST)], _LAST[(i * 7) % len(_LAST)]
+        login = f"{first[0].lower()}{last.lower()}"
+        people.append(
+            Person(
+                person_id=f"p{i + 1:03d}",
+                name=f"{first} {last}",
+                email=f"{first.lower()}.{last.lower()}@{EMAIL_DOMAIN}",
+                github_login=f"{login}-nw",
+                team_id=team,
+            )
+        )
+    # Two people change teams mid-year; their earlier spend stays with their old team.
+    people[3] = Person(**{**people[3].__dict__, "moves_to": (date(2026, 5, 1), "platform")})
+    people[14] = Person(**{**people[14].__dict__, "moves_to": (date(2026, 7, 1), "engineering")})
+    return tuple(people)
+
+
+PEOPLE = _people()
+
+# Engineers and data scientists with personal gateway keys for ad-hoc work.
+PERSONAL_KEY_HOLDERS = tuple(p for p in PEOPLE if p.team_id in ("engineering", "data"))[:10]
+
+API_KEYS = (
+    *(ApiKey(w.key_alias, w.team_id, w.workflow_id) for w in WORKFLOWS),
+    *(ApiKey(f"personal-{p.github_login}", p.team_id, None, p.email) for p in PERSONAL_KEY_HOLDERS),
+    # Nobody remembers who owns this one: its spend is unallocated.
+    ApiKey("legacy-slackbot", None, None),
+)
+
+AD_HOC_MODELS = ("claude-sonnet-4-5", "gpt-4.1", "o3", "claude-sonnet-4-6", "gpt-5.6-terra")
+AD_HOC_CALLS_PER_KEY = 14.0  # per workday at the story's start
+LEGACY_BOT_CALLS = 120.0
+LEGACY_BOT_MODEL = "gpt-4.1-mini"
+
+# The gateway's price table follows a catalogue price change this many days late.
+GATEWAY_PRICE_LAG_DAYS = 21
+
+
+def team_of(person: Person, day: date) -> str:
+    """The team a person belongs to on a day."""
+    if person.moves_to and day >= person.moves_to[0]:
+        return person.moves_to[1]
+    return person.team_id
+
+
+def months_since_start(day: date) -> float:
+    """Fractional months from the story's start, negative before it."""
+    return (day - STORY_START).days / 30.4375
