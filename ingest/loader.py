@@ -68,27 +68,32 @@ def landed_files(landing_dir: Path) -> list[Path]:
     )
 
 
+Progress = Callable[[FileLoad, int, int], None]
+
+
 def ingest_landing(
     con: duckdb.DuckDBPyConnection,
     landing_dir: Path,
     specs: Iterable[SourceSpec],
-    progress: Callable[[FileLoad], None] = lambda _load: None,
+    progress: Progress = lambda _load, _done, _total: None,
 ) -> list[FileLoad]:
-    """Load every file not seen before (by path, size and modification time); return their records."""
+    """Load every file not seen before (by path, size and modification time); return their records.
+
+    `progress` gets each file's record with the count done so far and the count to do.
+    """
     by_folder = {spec.name: spec for spec in specs}
     prepare(con, list(by_folder.values()))
+    pending = [path for path in landed_files(landing_dir) if not _seen_before(con, landing_dir, path)]
     loads = []
-    for path in landed_files(landing_dir):
-        if _seen_before(con, landing_dir, path):
-            continue
+    for path in pending:
         folder = path.relative_to(landing_dir).parts[0] if len(path.relative_to(landing_dir).parts) > 1 else ""
         spec = by_folder.get(folder)
         if spec is None:
             load = _record_unknown_folder(con, landing_dir, path, folder, sorted(by_folder))
         else:
             load = load_file(con, spec, landing_dir, path)
-        progress(load)
         loads.append(load)
+        progress(load, len(loads), len(pending))
     return loads
 
 
@@ -382,8 +387,12 @@ def _insert_file_load(con: duckdb.DuckDBPyConnection, load: FileLoad) -> None:
     )
 
 
-def file_loads(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Every file record, newest first."""
-    return con.execute(
-        f"select * from {INGEST_SCHEMA}.file_loads order by started_at desc, file"
-    ).fetch_arrow_table()
+def file_statuses(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The latest record of every landed file, by source and file name."""
+    result = con.execute(
+        f"""select * from {INGEST_SCHEMA}.file_loads
+        qualify row_number() over (partition by file order by started_at desc) = 1
+        order by source, file"""
+    )
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -44,6 +44,7 @@ def generate(
     scale = scale_for(requests_per_day)
     written = []
     with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
         for offset in range(days):
             day = end - timedelta(days=days - 1 - offset)
             traffic = simulate_day(day, scale, seed)

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.sample import company
+from ingest.sample.files import landing_atomically
 
 FOLDER = "litellm"
 # One row in this many carries prompt and response text.
@@ -125,6 +126,7 @@ def write_day(con: duckdb.DuckDBPyConnection, calls: pa.Table, day: date, out_di
     path = folder / f"spend_logs_{day:%Y-%m-%d}.jsonl"
     con.register("calls", calls)
     con.register("keys", _key_table())
-    target = str(path).replace("'", "''")
-    con.execute(f"copy ({_SPEND_LOGS_SQL}) to '{target}' (format json)")
+    with landing_atomically(path) as partial:
+        target = str(partial).replace("'", "''")
+        con.execute(f"copy ({_SPEND_LOGS_SQL}) to '{target}' (format json)")
     return path

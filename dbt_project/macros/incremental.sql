@@ -1,0 +1,37 @@
+{#-
+    Large facts are rebuilt one day at a time: an incremental run recomputes every day that received
+    new raw rows since the last run, from all raw rows of that day, so restated and late data land
+    correctly and the cost follows the new data, not the history.
+-#}
+
+{%- macro day_partition_strategy() -%}
+    {{ return(adapter.dispatch('day_partition_strategy', 'aispend')()) }}
+{%- endmacro -%}
+
+{%- macro default__day_partition_strategy() -%}
+    {{ return('delete+insert') }}
+{%- endmacro -%}
+
+{%- macro spark__day_partition_strategy() -%}
+    {{ return('insert_overwrite') }}
+{%- endmacro -%}
+
+{#- Spark overwrites whole partitions, so it needs the table partitioned by day; DuckDB does not. -#}
+{%- macro day_partitions(day_column) -%}
+    {{ return(adapter.dispatch('day_partitions', 'aispend')(day_column)) }}
+{%- endmacro -%}
+
+{%- macro default__day_partitions(day_column) -%}
+    {{ return(none) }}
+{%- endmacro -%}
+
+{%- macro spark__day_partitions(day_column) -%}
+    {{ return([day_column]) }}
+{%- endmacro -%}
+
+{#- Days holding rows of `relation` loaded after the newest load this model has seen. -#}
+{%- macro days_with_new_rows(relation, day_column, loaded_at_column='_loaded_at') -%}
+    select distinct {{ day_column }}
+    from {{ relation }}
+    where {{ loaded_at_column }} > (select max(last_loaded_at) from {{ this }})
+{%- endmacro -%}

@@ -1,0 +1,92 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='spend_date',
+        incremental_strategy=day_partition_strategy(),
+        partition_by=day_partitions('spend_date'),
+        on_schema_change='fail',
+    )
+}}
+
+-- depends_on: {{ ref('stg_litellm__requests') }}
+
+with
+
+requests as (
+
+    select * from {{ ref('int_gateway_requests_deduplicated') }}
+    {% if is_incremental() %}
+        where request_date in ({{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date') }})
+    {% endif %}
+
+),
+
+attributed as (
+
+    select
+        request_date,
+        coalesce(gateway_team_id, 'unallocated') as team_id,
+        coalesce(workflow_id, 'unassigned') as workflow_id,
+        provider,
+        model,
+        is_success,
+        uncached_input_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        output_tokens,
+        reasoning_tokens,
+        gateway_cost_usd,
+        _loaded_at
+    from requests
+
+),
+
+daily as (
+
+    select
+        request_date as spend_date,
+        team_id,
+        workflow_id,
+        provider,
+        model,
+        count(*) as requests,
+        sum(case when is_success then 1 else 0 end) as successful_requests,
+        sum(uncached_input_tokens) as uncached_input_tokens,
+        sum(cache_read_tokens) as cache_read_tokens,
+        sum(cache_write_tokens) as cache_write_tokens,
+        sum(output_tokens) as output_tokens,
+        sum(reasoning_tokens) as reasoning_tokens,
+        sum(gateway_cost_usd) as gateway_cost_usd,
+        max(_loaded_at) as last_loaded_at
+    from attributed
+    group by request_date, team_id, workflow_id, provider, model
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            dbt.safe_cast('spend_date', api.Column.translate_type('string')),
+            "'|'", 'team_id', "'|'", 'workflow_id', "'|'", 'provider', "'|'", 'model'
+        ])) }} as daily_spend_id,
+        spend_date,
+        team_id,
+        workflow_id,
+        provider,
+        model,
+        cast(requests as bigint) as requests,
+        cast(successful_requests as bigint) as successful_requests,
+        cast(uncached_input_tokens as bigint) as uncached_input_tokens,
+        cast(cache_read_tokens as bigint) as cache_read_tokens,
+        cast(cache_write_tokens as bigint) as cache_write_tokens,
+        cast(output_tokens as bigint) as output_tokens,
+        cast(reasoning_tokens as bigint) as reasoning_tokens,
+        cast(gateway_cost_usd as decimal(38, 10)) as gateway_cost_usd,
+        'USD' as currency,
+        last_loaded_at
+    from daily
+
+)
+
+select * from final

@@ -1,0 +1,269 @@
+"""The `aispend` command: generate, ingest, build, run, status, app, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from ingest.loader import FileLoad
+from ingest.sample import DEFAULT_DAYS, DEFAULT_REQUESTS_PER_DAY, DEFAULT_SEED, GeneratedDay, generate
+from ingest.sample.company import DEFAULT_END
+from orchestration import pipeline
+from orchestration.paths import PROJECT_DIR, data_paths
+
+DEFAULT_PORT = 8501
+STATUS_FIELDS = (
+    "source",
+    "file",
+    "sha256",
+    "status",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "error",
+)
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _worth_reporting(done: int, total: int, first: int = 3) -> bool:
+    """The first few items, then about every tenth, then the last: progress without a flood."""
+    return done <= first or done % max(total // 10, 1) == 0 or done == total
+
+
+class Throttled:
+    """Counts items and reports the ones worth reporting."""
+
+    def __init__(self, total: int, report: Callable[[int, object], None], first: int = 3):
+        self.total, self.report, self.first, self.done = total, report, first, 0
+
+    def __call__(self, item: object) -> None:
+        self.done += 1
+        if _worth_reporting(self.done, self.total, self.first):
+            self.report(self.done, item)
+
+
+def _load_line(load: FileLoad) -> str:
+    if load.status == "loaded":
+        quarantined = f", {load.rows_quarantined:,} quarantined" if load.rows_quarantined else ""
+        return f"{load.file}: {load.rows_loaded:,} rows loaded{quarantined}"
+    return f"{load.file}: {load.status} - {load.error}"
+
+
+def _print_loads(loads: list[FileLoad]) -> None:
+    loaded = [load for load in loads if load.status == "loaded"]
+    _say(
+        f"Ingest: {len(loads)} new file(s); {len(loaded)} loaded "
+        f"({sum(load.rows_loaded for load in loaded):,} rows, "
+        f"{sum(load.rows_quarantined for load in loaded):,} quarantined), "
+        f"{sum(load.status == 'duplicate' for load in loads)} duplicate, "
+        f"{sum(load.status == 'rejected' for load in loads)} rejected."
+    )
+    for load in loads:
+        if load.status == "rejected":
+            _say(f"  REJECTED {load.file}: {load.error}")
+    if any(load.rows_quarantined for load in loads):
+        _say("  Quarantined rows and their reasons: `aispend status`, table ingest.quarantine.")
+
+
+def _ingest_progress(load: FileLoad, done: int, total: int) -> None:
+    if _worth_reporting(done, total) or load.status != "loaded":
+        _say(f"  [{done}/{total}] {_load_line(load)}")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    _say(f"Generating {args.days} day(s) of sample data ending {args.end} into {out} ...")
+    progress = Throttled(
+        args.days, lambda n, day: _say(f"  [{n}/{args.days}] {day.day}: {day.calls:,} calls, {day.tasks:,} tasks")
+    )
+    days = _generate(out, args, progress)
+    _say(
+        f"Wrote {len(days)} day(s): {sum(d.calls for d in days):,} gateway calls, "
+        f"{sum(d.tasks for d in days):,} tasks, into {out}/<source>/."
+    )
+    return 0
+
+
+def _generate(out: Path, args: argparse.Namespace, progress: Callable[[GeneratedDay], None]) -> list[GeneratedDay]:
+    return generate(
+        out, days=args.days, requests_per_day=args.requests_per_day, seed=args.seed, end=args.end, progress=progress
+    )
+
+
+def cmd_ingest(_args: argparse.Namespace) -> int:
+    paths = data_paths()
+    loads = pipeline.ingest(paths, _ingest_progress)
+    _print_loads(loads)
+    if any(load.status == "rejected" for load in loads):
+        _say("Some files were rejected: fix or remove them, then run `aispend ingest` again.")
+        return 1
+    return 0
+
+
+def cmd_build(_args: argparse.Namespace) -> int:
+    paths = data_paths()
+    _say("Build: dbt build (models, unit tests, data tests) ...")
+    pipeline.build(paths)
+    published = pipeline.publish_serving_copy(paths)
+    _say(f"Published {len(published.tables)} table(s) to {published.path}")
+    return 0
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    paths = data_paths()
+    started = time.monotonic()
+    result = pipeline.run(paths, progress=_ingest_progress)
+    _print_loads(result.loads)
+    _say(f"Published {len(result.published.tables)} table(s) to {result.published.path}")
+    _say(f"Run finished in {time.monotonic() - started:.0f}s.")
+    if result.rejected:
+        _say("Some files were rejected: fix or remove them, then run again.")
+        return 1
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if not paths.warehouse.exists():
+        _say(f"No warehouse at {paths.warehouse} yet: run `aispend ingest` first.")
+        return 1
+    records = pipeline.file_statuses_of(paths)
+    if args.json:
+        print(json.dumps([{k: r[k] for k in STATUS_FIELDS} for r in records], indent=2, default=str))
+        return 0
+    if not records:
+        _say("No files landed yet.")
+        return 0
+    for r in records:
+        counts = f"read {r['rows_read']:,}, loaded {r['rows_loaded']:,}, quarantined {r['rows_quarantined']:,}"
+        line = f"{r['status']:<9} {r['file']}  ({counts})  sha256 {(r['sha256'] or '')[:12]}"
+        _say(line + (f"\n          {r['error']}" if r["error"] else ""))
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if not paths.serving.exists():
+        _say(f"No published warehouse at {paths.serving}: run `aispend run` (or `make demo`) first.")
+        return 1
+    return _serve(args.address, args.port)
+
+
+def _serve(address: str, port: int) -> int:
+    _say(f"Dashboard: http://{address}:{port}  (Ctrl+C to stop)")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_DIR / "app" / "streamlit_app.py"),
+        f"--server.address={address}",
+        f"--server.port={port}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+    ]
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    started = time.monotonic()
+    _say(f"1/4 Generating a year of sample data into {paths.landing} ...")
+    progress = Throttled(
+        args.days, lambda n, day: _say(f"  [{n}/{args.days}] {day.day}: {day.calls:,} gateway calls"), first=1
+    )
+    _generate(paths.landing, args, progress)
+    _say("2/4 Ingesting landed files ...")
+    loads = pipeline.ingest(paths, _ingest_progress)
+    _print_loads(loads)
+    _say("3/4 Building the warehouse with dbt (models and tests) ...")
+    pipeline.build(paths)
+    published = pipeline.publish_serving_copy(paths)
+    _say(f"4/4 Published {len(published.tables)} table(s).")
+    _say(f"Demo ready in {time.monotonic() - started:.0f}s.")
+    _say(f"  Warehouse (pipeline): {paths.warehouse}")
+    _say(f"  Published copy (dashboard and SQL): {paths.serving}")
+    _say(f'  Try: duckdb -readonly {paths.serving} "select * from marts.fct_daily_gateway_spend limit 5"')
+    if args.no_serve:
+        return 0
+    return _serve(args.address, args.port)
+
+
+def _add_generate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of data (default %(default)s)")
+    parser.add_argument(
+        "--requests-per-day",
+        type=float,
+        default=DEFAULT_REQUESTS_PER_DAY,
+        help="average gateway calls a day over the year (default %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
+    parser.add_argument(
+        "--end", type=date.fromisoformat, default=DEFAULT_END, help="last day, YYYY-MM-DD (default %(default)s)"
+    )
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--address", default="localhost", help="address to bind (default %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser."""
+    root = argparse.ArgumentParser(
+        prog="aispend",
+        description="aispend: a FinOps warehouse for AI spend. Data folder: $AISPEND_DATA_DIR (default ./data).",
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    generate_cmd = commands.add_parser("generate", help="write sample raw files in the real source formats")
+    generate_cmd.add_argument("--out", required=True, help="folder to write <source>/ folders into")
+    _add_generate_options(generate_cmd)
+    generate_cmd.set_defaults(handler=cmd_generate)
+    commands.add_parser("ingest", help="load new files from the landing folder").set_defaults(handler=cmd_ingest)
+    commands.add_parser("build", help="dbt build, then publish the serving copy").set_defaults(handler=cmd_build)
+    commands.add_parser("run", help="ingest, build and publish").set_defaults(handler=cmd_run)
+    status_cmd = commands.add_parser("status", help="one record per landed file")
+    status_cmd.add_argument("--json", action="store_true", help="print JSON")
+    status_cmd.set_defaults(handler=cmd_status)
+    app_cmd = commands.add_parser("app", help="serve the dashboard")
+    _add_serve_options(app_cmd)
+    app_cmd.set_defaults(handler=cmd_app)
+    demo_cmd = commands.add_parser("demo", help="generate sample data, run the pipeline, serve the dashboard")
+    _add_generate_options(demo_cmd)
+    _add_serve_options(demo_cmd)
+    demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
+    demo_cmd.set_defaults(handler=cmd_demo)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `aispend` console script; returns the exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except pipeline.PipelineError as exc:
+        _say(f"error: {exc}")
+        return 1
+    except ValueError as exc:
+        _say(f"error: {exc}")
+        return 2
+    except BrokenPipeError:
+        # The reader (`| head`, say) went away; nothing left to say.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

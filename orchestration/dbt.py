@@ -1,0 +1,66 @@
+"""Running dbt on the project: argument building (pure) and the subprocess that runs it.
+
+dbt runs in its own process: its global state never leaks into ours, and killing it mid-build
+cannot leave our process holding the warehouse open.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from orchestration.paths import DATA_DIR_VARIABLE, DBT_PROJECT_DIR, DataPaths
+
+TARGET_VARIABLE = "AISPEND_DBT_TARGET"
+
+
+def dbt_args(command: str, paths: DataPaths, extra: Sequence[str] = ()) -> list[str]:
+    """Arguments for `dbt <command>` on this project, with logs under the data folder."""
+    return [
+        command,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--log-path",
+        str(paths.logs),
+        *extra,
+    ]
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python, so the project's environment is used even if not activated."""
+    return str(Path(sys.executable).with_name("dbt"))
+
+
+def dbt_env(paths: DataPaths) -> dict[str, str]:
+    """The environment dbt needs: the data folder, and no colour codes in captured output."""
+    env = dict(os.environ)
+    env[DATA_DIR_VARIABLE] = str(paths.root)
+    env.setdefault("DBT_USE_COLORS", "false")
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def run_dbt(
+    command: str,
+    paths: DataPaths,
+    extra: Sequence[str] = (),
+    echo: Callable[[str], None] = print,
+) -> int:
+    """Run dbt, passing each output line to `echo`; return dbt's exit code."""
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [dbt_executable(), *dbt_args(command, paths, extra)],
+        env=dbt_env(paths),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        echo(line.rstrip("\n"))
+    return process.wait()

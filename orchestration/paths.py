@@ -1,0 +1,44 @@
+"""Where aispend keeps its files. Everything lives under AISPEND_DATA_DIR (default ./data)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+DATA_DIR_VARIABLE = "AISPEND_DATA_DIR"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The data folder's layout."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        """Raw files, one folder per source: landing/<source>/."""
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        """The DuckDB file the pipeline writes: raw layer and every dbt model."""
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        """The published copy the dashboard and analysts read; replaced only after a passing build."""
+        return self.root / "serving.duckdb"
+
+    @property
+    def logs(self) -> Path:
+        """dbt's logs."""
+        return self.root / "logs"
+
+
+def data_paths(root: str | Path | None = None) -> DataPaths:
+    """The layout under `root`, else AISPEND_DATA_DIR, else ./data, as absolute paths."""
+    chosen = root or os.environ.get(DATA_DIR_VARIABLE) or "data"
+    return DataPaths(Path(chosen).expanduser().resolve())

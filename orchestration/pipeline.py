@@ -1,0 +1,100 @@
+"""The pipeline's steps: ingest, build, publish. The CLI and Dagster both call these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import duckdb
+
+from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing
+from ingest.registry import SOURCES
+from orchestration.dbt import run_dbt
+from orchestration.paths import DataPaths
+from orchestration.publish import Published, publish
+
+# DuckDB's own limit for the loader; with Python and Arrow buffers the process stays under 1 GB.
+LOADER_MEMORY_LIMIT = "600MB"
+
+
+class PipelineError(Exception):
+    """A step failed; the message says which and what to do."""
+
+
+class WarehouseBusy(PipelineError):
+    """Another process has the warehouse open for writing."""
+
+
+@contextmanager
+def warehouse_connection(paths: DataPaths, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse file; explains a lock held by another process."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    config = {} if read_only else {"memory_limit": LOADER_MEMORY_LIMIT}
+    try:
+        con = duckdb.connect(str(paths.warehouse), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(
+                f"{paths.warehouse} is in use by another aispend process; wait for it to finish. ({exc})"
+            ) from exc
+        raise
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ingest(paths: DataPaths, progress: Progress = lambda _load, _done, _total: None) -> list[FileLoad]:
+    """Load every new landed file; return what happened to each."""
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    with warehouse_connection(paths) as con:
+        return ingest_landing(con, paths.landing, SOURCES, progress)
+
+
+def build(paths: DataPaths, echo: Callable[[str], None] = print) -> None:
+    """Run `dbt build` (models, unit tests and data tests); raise when anything fails."""
+    if not paths.warehouse.exists():
+        raise PipelineError(f"no warehouse at {paths.warehouse}: run `aispend ingest` first")
+    code = run_dbt("build", paths, echo=echo)
+    if code != 0:
+        raise PipelineError(
+            f"dbt build failed (exit code {code}); the published copy was left as it was. "
+            f"Read the errors above, or the log in {paths.logs}."
+        )
+
+
+def file_statuses_of(paths: DataPaths) -> list[dict]:
+    """The latest record of every landed file."""
+    with warehouse_connection(paths, read_only=True) as con:
+        if not con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'ingest' and table_name = 'file_loads'"
+        ).fetchone()[0]:
+            return []
+        return file_statuses(con)
+
+
+def publish_serving_copy(paths: DataPaths) -> Published:
+    """Replace the serving copy with the warehouse's marts."""
+    return publish(paths.warehouse, paths.serving)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    loads: list[FileLoad]
+    published: Published
+
+    @property
+    def rejected(self) -> list[FileLoad]:
+        return [load for load in self.loads if load.status == "rejected"]
+
+
+def run(
+    paths: DataPaths,
+    progress: Progress = lambda _load, _done, _total: None,
+    echo: Callable[[str], None] = print,
+) -> RunResult:
+    """Ingest, build and publish: what the scheduled job does."""
+    loads = ingest(paths, progress)
+    build(paths, echo)
+    return RunResult(loads, publish_serving_copy(paths))
