@@ -31,12 +31,14 @@ test: $(VENV)/.synced lint pytest dbt-test ## Run every check: lint, pytest and 
 lint: $(VENV)/.synced ## ruff, ruff format --check and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
+	mkdir -p $(TEST_DATA)/lint
+	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
 
 format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	$(BIN)/sqlfluff fix dbt_project/models dbt_project/tests dbt_project/macros
+	mkdir -p $(TEST_DATA)/lint
+	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff fix dbt_project/models dbt_project/tests dbt_project/macros
 
 pytest: $(VENV)/.synced ## Python tests
 	$(BIN)/pytest

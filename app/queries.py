@@ -54,7 +54,9 @@ def has_published_copy() -> bool:
 
 def spend_date_range() -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last day with gateway spend, or None when there is none."""
-    frame = query("select min(spend_date) as first_day, max(spend_date) as last_day from marts.fct_daily_gateway_spend")
+    frame = query(
+        "select min(spend_date) as first_day, max(spend_date) as last_day from marts.fct_daily_gateway_spend"
+    )
     if frame.empty or pd.isna(frame.loc[0, "first_day"]):
         return None
     return pd.Timestamp(frame.loc[0, "first_day"]), pd.Timestamp(frame.loc[0, "last_day"])
@@ -96,12 +98,18 @@ def monthly_spend(start: str, end: str) -> pd.DataFrame:
 
 def spend_by(dimension: str, start: str, end: str) -> pd.DataFrame:
     """Gateway cost over [start, end] by team, provider, model or workflow, largest first."""
-    column = {"team": "t.team_name", "provider": "s.provider", "model": "s.model", "workflow": "s.workflow_id"}[
-        dimension
-    ]
+    column = {
+        "team": "t.team_name",
+        "provider": "s.provider",
+        "model": "s.model",
+        "workflow": "s.workflow_id",
+    }[dimension]
     return query(
         f"""
-        select {column} as {dimension}, sum(s.gateway_cost_usd)::double as cost_usd, sum(s.requests) as requests
+        select
+            {column} as {dimension},
+            sum(s.gateway_cost_usd)::double as cost_usd,
+            sum(s.requests) as requests
         from marts.fct_daily_gateway_spend as s
         inner join marts.dim_teams as t on s.team_id = t.team_id
         where s.spend_date between ?::date and ?::date

@@ -155,13 +155,23 @@ SPEC = SourceSpec(
         ),
         Field("requester_metadata", "JSON", text=f"{_MD}.requester_metadata", expr=_JSON_OR_NULL),
         Field("error_information", "JSON", text=f"{_MD}.error_information", expr=_JSON_OR_NULL),
-        _md_field("cached_tokens", "usage_object.prompt_tokens_details.cached_tokens", "BIGINT", non_negative=True),
-        _md_field("cache_read_input_tokens", "usage_object.cache_read_input_tokens", "BIGINT", non_negative=True),
         _md_field(
-            "cache_creation_input_tokens", "usage_object.cache_creation_input_tokens", "BIGINT", non_negative=True
+            "cached_tokens", "usage_object.prompt_tokens_details.cached_tokens", "BIGINT", non_negative=True
         ),
         _md_field(
-            "reasoning_tokens", "usage_object.completion_tokens_details.reasoning_tokens", "BIGINT", non_negative=True
+            "cache_read_input_tokens", "usage_object.cache_read_input_tokens", "BIGINT", non_negative=True
+        ),
+        _md_field(
+            "cache_creation_input_tokens",
+            "usage_object.cache_creation_input_tokens",
+            "BIGINT",
+            non_negative=True,
+        ),
+        _md_field(
+            "reasoning_tokens",
+            "usage_object.completion_tokens_details.reasoning_tokens",
+            "BIGINT",
+            non_negative=True,
         ),
         _price_field("gateway_input_cost_per_token", "input_cost_per_token"),
         _price_field("gateway_output_cost_per_token", "output_cost_per_token"),

@@ -76,17 +76,26 @@ def ingest_landing(
     landing_dir: Path,
     specs: Iterable[SourceSpec],
     progress: Progress = lambda _load, _done, _total: None,
+    only: Iterable[str] | None = None,
 ) -> list[FileLoad]:
     """Load every file not seen before (by path, size and modification time); return their records.
 
-    `progress` gets each file's record with the count done so far and the count to do.
+    `only` limits the run to those sources' folders; otherwise files in folders that are not a
+    source are recorded as rejected. `progress` gets each file's record with the count done so
+    far and the count to do.
     """
     by_folder = {spec.name: spec for spec in specs}
     prepare(con, list(by_folder.values()))
-    pending = [path for path in landed_files(landing_dir) if not _seen_before(con, landing_dir, path)]
+    folders = set(only) if only is not None else None
+    pending = [
+        path
+        for path in landed_files(landing_dir)
+        if (folders is None or _folder(landing_dir, path) in folders)
+        and not _seen_before(con, landing_dir, path)
+    ]
     loads = []
     for path in pending:
-        folder = path.relative_to(landing_dir).parts[0] if len(path.relative_to(landing_dir).parts) > 1 else ""
+        folder = _folder(landing_dir, path)
         spec = by_folder.get(folder)
         if spec is None:
             load = _record_unknown_folder(con, landing_dir, path, folder, sorted(by_folder))
@@ -95,6 +104,11 @@ def ingest_landing(
         loads.append(load)
         progress(load, len(loads), len(pending))
     return loads
+
+
+def _folder(landing_dir: Path, path: Path) -> str:
+    parts = path.relative_to(landing_dir).parts
+    return parts[0] if len(parts) > 1 else ""
 
 
 def _seen_before(con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path) -> bool:
@@ -162,7 +176,10 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing_dir: Pat
     duplicate_of = _loaded_file_with_sha(con, sha)
     if duplicate_of:
         return _record(
-            con, base, "duplicate", error=f"same bytes as {duplicate_of}, already loaded; nothing loaded again"
+            con,
+            base,
+            "duplicate",
+            error=f"same bytes as {duplicate_of}, already loaded; nothing loaded again",
         )
     # Filter pushdown would copy each row's JSON parse into every predicate of the split below;
     # rows carry their own row numbers, so insertion order need not be kept.
@@ -170,7 +187,9 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing_dir: Pat
     con.execute("set preserve_insertion_order = false")
     con.execute("begin transaction")
     try:
-        rows_read, rows_loaded, rows_quarantined, extras = _load_rows(con, spec, path, load_id, rel, sha, started)
+        rows_read, rows_loaded, rows_quarantined, extras = _load_rows(
+            con, spec, path, load_id, rel, sha, started
+        )
     except RejectedFile as exc:
         con.execute("rollback")
         return _record(con, base, "rejected", error=str(exc))
@@ -296,15 +315,16 @@ def _require_columns(spec: SourceSpec, records: readers.Records) -> None:
         )
 
 
-def _unloadable_rows(con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path) -> list[tuple[int, str, str]]:
+def _unloadable_rows(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path
+) -> list[tuple[int, str, str]]:
     """Second read of a file that had bad rows: each with its row number, reason and raw text."""
     records = open_records(spec, path)
     rows = []
     with _scanning(con, records):
         select = projection_sql(spec, records.kind, records.columns, keep_extras=False)
         result = con.execute(
-            f"select rn, _reason, _raw from ({select}) "
-            "where _reason is not null order by rn"
+            f"select rn, _reason, _raw from ({select}) where _reason is not null order by rn"
         )
         while chunk := result.fetchmany(QUARANTINE_FETCH_ROWS):
             rows.extend(chunk)

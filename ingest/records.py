@@ -90,12 +90,15 @@ def json_lines(path: Path) -> Records:
     _require_content(path)
     schema = pa.schema([("rn", pa.int64()), ("line", pa.string())])
     records = Records(kind="json", columns=("line",), batches=iter(()), schema=schema)
-    # Lines holding a \\x01 byte (never valid JSON) split into two cells; the parser reports them with their line number.
+    # A line holding a \\x01 byte (never valid JSON) splits into two cells; the parser reports it
+    # with its line number.
     split_lines: list[int] = []
 
     def on_split_line(row) -> str:
         split_lines.append(row.number)
-        records.bad_rows.append((row.number, "line holds a control character (\\x01)", row.text.replace("\x01", " ")))
+        records.bad_rows.append(
+            (row.number, "line holds a control character (\\x01)", row.text.replace("\x01", " "))
+        )
         return "skip"
 
     def batches() -> Iterator[pa.RecordBatch]:
@@ -214,13 +217,11 @@ def json_array(path: Path) -> Records:
     def batches() -> Iterator[pa.RecordBatch]:
         con = duckdb.connect()
         try:
-            result = con.execute(
+            reader = con.sql(
                 "select ordinality as rn, json::varchar as line "
-                "from read_json(?, format = 'array', records = false, "
-                "maximum_object_size = ?) with ordinality",
-                [str(path), MAX_RECORD_BYTES],
-            )
-            reader = result.fetch_record_batch(CSV_BATCH_ROWS)
+                "from read_json_objects(?, format = 'array', maximum_object_size = ?) with ordinality",
+                params=[str(path), MAX_RECORD_BYTES],
+            ).to_arrow_reader(CSV_BATCH_ROWS)
             for batch in reader:
                 records.rows_read += batch.num_rows
                 rn, text = batch.column(0).cast(pa.int64()), batch.column(1)
@@ -314,7 +315,9 @@ def _has_undecodable(cell: str) -> bool:
 
 def _csv_batch(schema: pa.Schema, numbers: list[int], rows: list[list[str]]) -> pa.RecordBatch:
     arrays = [pa.array(numbers, pa.int64())]
-    arrays += [pa.array([r[i] if r[i] != "" else None for r in rows], pa.string()) for i in range(len(rows[0]))]
+    arrays += [
+        pa.array([r[i] if r[i] != "" else None for r in rows], pa.string()) for i in range(len(rows[0]))
+    ]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 

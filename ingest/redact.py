@@ -33,8 +33,18 @@ SECRET_HINT_PATTERN = r"sk-|AKIA|gh[pousr]_|crsr_|xox[abpr]-|(?i:bearer|passw|pw
 # Keys whose values are prompt or response content, wherever they are nested.
 CONTENT_KEYS = frozenset(
     (
-        "messages", "response", "proxy_server_request", "content", "prompt", "completion", "text",
-        "input", "output", "system", "instructions", "arguments",
+        "messages",
+        "response",
+        "proxy_server_request",
+        "content",
+        "prompt",
+        "completion",
+        "text",
+        "input",
+        "output",
+        "system",
+        "instructions",
+        "arguments",
     )
 )
 CONTENT_KEY_PATTERN = re.compile(r'\\?"(' + "|".join(sorted(CONTENT_KEYS)) + r')\\?"\s*:\s*')
@@ -54,11 +64,14 @@ def scrub_macros_sql() -> list[str]:
     return [
         f"""create or replace temp macro aispend_scrub(v) as
             case when regexp_matches(v, '{suspect}') then
-                regexp_replace(regexp_replace(v, '{values}', '{REDACTED}', 'g'), '{keyed}', '\\1{REDACTED}', 'g')
+                regexp_replace(
+                    regexp_replace(v, '{values}', '{REDACTED}', 'g'), '{keyed}', '\\1{REDACTED}', 'g'
+                )
             else v end""",
         # LiteLLM stores sha256(key) in api_key; anything else there is a raw key and is hashed the same way.
         """create or replace temp macro aispend_key_hash(v) as
-            case when v is null or v = '' or regexp_full_match(v, '[0-9a-f]{64}') then v else sha256(v) end""",
+            case when v is null or v = '' or regexp_full_match(v, '[0-9a-f]{64}') then v
+                else sha256(v) end""",
     ]
 
 
@@ -75,7 +88,9 @@ def redact_raw_text(text: str) -> str:
         without_content = _drop_content_in_broken_json(text)
     else:
         without_content = json.dumps(_drop_content(parsed), ensure_ascii=False)
-    redacted = _SECRET_KEYS.sub(lambda m: m.group(1) + REDACTED, _SECRET_VALUES.sub(REDACTED, without_content))
+    redacted = _SECRET_KEYS.sub(
+        lambda m: m.group(1) + REDACTED, _SECRET_VALUES.sub(REDACTED, without_content)
+    )
     if len(redacted) > MAX_RAW_TEXT:
         cut = len(redacted) - MAX_RAW_TEXT
         redacted = redacted[:MAX_RAW_TEXT] + f"... [{cut} more characters; see the landed file]"

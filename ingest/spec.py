@@ -92,6 +92,11 @@ class SourceSpec:
     checks: tuple[tuple[str, str], ...] = ()
 
     @property
+    def source_table(self) -> str:
+        """The table's name in the dbt source named after this source: litellm_spend_logs -> spend_logs."""
+        return self.table.removeprefix(f"{self.name}_")
+
+    @property
     def keys(self) -> tuple[str, ...]:
         """Every top-level record key the spec reads."""
         direct = [f.label for f in self.fields if f.text is None]

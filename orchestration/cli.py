@@ -83,7 +83,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     out = Path(args.out)
     _say(f"Generating {args.days} day(s) of sample data ending {args.end} into {out} ...")
     progress = Throttled(
-        args.days, lambda n, day: _say(f"  [{n}/{args.days}] {day.day}: {day.calls:,} calls, {day.tasks:,} tasks")
+        args.days,
+        lambda n, day: _say(f"  [{n}/{args.days}] {day.day}: {day.calls:,} calls, {day.tasks:,} tasks"),
     )
     days = _generate(out, args, progress)
     _say(
@@ -93,9 +94,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(out: Path, args: argparse.Namespace, progress: Callable[[GeneratedDay], None]) -> list[GeneratedDay]:
+def _generate(
+    out: Path, args: argparse.Namespace, progress: Callable[[GeneratedDay], None]
+) -> list[GeneratedDay]:
     return generate(
-        out, days=args.days, requests_per_day=args.requests_per_day, seed=args.seed, end=args.end, progress=progress
+        out,
+        days=args.days,
+        requests_per_day=args.requests_per_day,
+        seed=args.seed,
+        end=args.end,
+        progress=progress,
     )
 
 
@@ -144,7 +152,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         _say("No files landed yet.")
         return 0
     for r in records:
-        counts = f"read {r['rows_read']:,}, loaded {r['rows_loaded']:,}, quarantined {r['rows_quarantined']:,}"
+        counts = (
+            f"read {r['rows_read']:,}, loaded {r['rows_loaded']:,}, quarantined {r['rows_quarantined']:,}"
+        )
         line = f"{r['status']:<9} {r['file']}  ({counts})  sha256 {(r['sha256'] or '')[:12]}"
         _say(line + (f"\n          {r['error']}" if r["error"] else ""))
     return 0
@@ -211,7 +221,10 @@ def _add_generate_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
     parser.add_argument(
-        "--end", type=date.fromisoformat, default=DEFAULT_END, help="last day, YYYY-MM-DD (default %(default)s)"
+        "--end",
+        type=date.fromisoformat,
+        default=DEFAULT_END,
+        help="last day, YYYY-MM-DD (default %(default)s)",
     )
 
 
@@ -224,15 +237,20 @@ def parser() -> argparse.ArgumentParser:
     """The command line's parser."""
     root = argparse.ArgumentParser(
         prog="aispend",
-        description="aispend: a FinOps warehouse for AI spend. Data folder: $AISPEND_DATA_DIR (default ./data).",
+        description="aispend: a FinOps warehouse for AI spend. "
+        "Data folder: $AISPEND_DATA_DIR (default ./data).",
     )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     generate_cmd = commands.add_parser("generate", help="write sample raw files in the real source formats")
     generate_cmd.add_argument("--out", required=True, help="folder to write <source>/ folders into")
     _add_generate_options(generate_cmd)
     generate_cmd.set_defaults(handler=cmd_generate)
-    commands.add_parser("ingest", help="load new files from the landing folder").set_defaults(handler=cmd_ingest)
-    commands.add_parser("build", help="dbt build, then publish the serving copy").set_defaults(handler=cmd_build)
+    commands.add_parser("ingest", help="load new files from the landing folder").set_defaults(
+        handler=cmd_ingest
+    )
+    commands.add_parser("build", help="dbt build, then publish the serving copy").set_defaults(
+        handler=cmd_build
+    )
     commands.add_parser("run", help="ingest, build and publish").set_defaults(handler=cmd_run)
     status_cmd = commands.add_parser("status", help="one record per landed file")
     status_cmd.add_argument("--json", action="store_true", help="print JSON")

@@ -18,9 +18,9 @@ TARGET_VARIABLE = "AISPEND_DBT_TARGET"
 
 
 def dbt_args(command: str, paths: DataPaths, extra: Sequence[str] = ()) -> list[str]:
-    """Arguments for `dbt <command>` on this project, with logs under the data folder."""
+    """Arguments for `dbt <command>` ("build", "docs generate") on this project, logs in the data folder."""
     return [
-        command,
+        *command.split(),
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -45,11 +45,15 @@ def warehouse_connection(paths: DataPaths, read_only: bool = False) -> Iterator[
         con.close()
 
 
-def ingest(paths: DataPaths, progress: Progress = lambda _load, _done, _total: None) -> list[FileLoad]:
-    """Load every new landed file; return what happened to each."""
+def ingest(
+    paths: DataPaths,
+    progress: Progress = lambda _load, _done, _total: None,
+    only: Iterable[str] | None = None,
+) -> list[FileLoad]:
+    """Load every new landed file (of the `only` sources, if given); return what happened to each."""
     paths.landing.mkdir(parents=True, exist_ok=True)
     with warehouse_connection(paths) as con:
-        return ingest_landing(con, paths.landing, SOURCES, progress)
+        return ingest_landing(con, paths.landing, SOURCES, progress, only)
 
 
 def build(paths: DataPaths, echo: Callable[[str], None] = print) -> None:
@@ -68,7 +72,8 @@ def file_statuses_of(paths: DataPaths) -> list[dict]:
     """The latest record of every landed file."""
     with warehouse_connection(paths, read_only=True) as con:
         if not con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'ingest' and table_name = 'file_loads'"
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'ingest' and table_name = 'file_loads'"
         ).fetchone()[0]:
             return []
         return file_statuses(con)

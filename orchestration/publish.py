@@ -51,7 +51,8 @@ def _write_copy(warehouse: Path, target: Path, publish_id: str, published_at: da
         con.execute(f"attach {sql_string(str(warehouse))} as warehouse (read_only)")
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = 'warehouse' and table_type = 'BASE TABLE' and list_contains(?, table_schema) "
+            "where table_catalog = 'warehouse' and table_type = 'BASE TABLE' "
+            "and list_contains(?, table_schema) "
             "order by 1, 2",
             [list(PUBLISHED_SCHEMAS)],
         ).fetchall()

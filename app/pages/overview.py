@@ -14,7 +14,10 @@ if not queries.has_published_copy():
 
 dates = queries.spend_date_range()
 if dates is None:
-    st.info("The warehouse holds no gateway spend yet: land LiteLLM spend logs in `landing/litellm/` and run the pipeline.")
+    st.info(
+        "The warehouse holds no gateway spend yet: land LiteLLM spend logs in `landing/litellm/` "
+        "and run the pipeline."
+    )
     st.stop()
 
 first_day, last_day = dates
@@ -42,7 +45,13 @@ cols[3].metric("Unallocated share", f"{share:.1%}", help="Spend on keys that bel
 monthly = queries.monthly_spend(str(start), str(end))
 st.subheader("Spend by month")
 st.caption("Each bar is one month's gateway cost; hover for the exact amount and request count.")
-figure = px.bar(monthly, x="month", y="cost_usd", hover_data={"requests": ":,"}, labels={"cost_usd": "Cost (USD)", "month": ""})
+figure = px.bar(
+    monthly,
+    x="month",
+    y="cost_usd",
+    hover_data={"requests": ":,"},
+    labels={"cost_usd": "Cost (USD)", "month": ""},
+)
 figure.update_yaxes(tickprefix="$", tickformat=",.0f")
 st.plotly_chart(figure, use_container_width=True)
 

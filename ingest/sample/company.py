@@ -135,75 +135,169 @@ MODELS = {
 
 WORKFLOWS = (
     Workflow(
-        "ticket_triage", "Support ticket triage", "support", "svc-ticket-triage",
-        base_tasks=900, monthly_growth=0.09, urgent=True,
-        model_plan=((STORY_START, "gpt-4.1-mini"), (date(2026, 3, 1), "gpt-5-mini"), (date(2026, 8, 10), "gpt-5.6-luna")),
-        fallback_model="gpt-4.1", input_tokens=1800, output_tokens=220, cache_share=(0.15, 0.45),
-        context_growth=0.03, unusable_rate=0.06, error_rate=0.015, escalation_rate=0.08,
-        human_minutes=1.5, value_usd=3.20,
+        "ticket_triage",
+        "Support ticket triage",
+        "support",
+        "svc-ticket-triage",
+        base_tasks=900,
+        monthly_growth=0.11,
+        urgent=True,
+        model_plan=(
+            (STORY_START, "gpt-4.1-mini"),
+            (date(2026, 3, 1), "gpt-5-mini"),
+            (date(2026, 8, 10), "gpt-5.6-luna"),
+        ),
+        fallback_model="gpt-4.1",
+        input_tokens=1800,
+        output_tokens=220,
+        cache_share=(0.15, 0.45),
+        context_growth=0.03,
+        unusable_rate=0.06,
+        error_rate=0.015,
+        escalation_rate=0.08,
+        human_minutes=1.5,
+        value_usd=3.20,
     ),
     Workflow(
-        "kb_answer", "Knowledge-base answers", "support", "svc-kb-answer",
-        base_tasks=420, monthly_growth=0.11, urgent=True,
+        "kb_answer",
+        "Knowledge-base answers",
+        "support",
+        "svc-kb-answer",
+        base_tasks=420,
+        monthly_growth=0.13,
+        urgent=True,
         model_plan=((STORY_START, "gpt-4.1"), (date(2026, 8, 1), "gpt-5.6-terra")),
-        fallback_model="claude-sonnet-4-5", input_tokens=5200, output_tokens=420, cache_share=(0.30, 0.60),
-        context_growth=0.04, unusable_rate=0.05, error_rate=0.012, escalation_rate=0.12,
-        human_minutes=2.0, value_usd=4.50,
+        fallback_model="claude-sonnet-4-5",
+        input_tokens=5200,
+        output_tokens=420,
+        cache_share=(0.30, 0.60),
+        context_growth=0.04,
+        unusable_rate=0.05,
+        error_rate=0.012,
+        escalation_rate=0.12,
+        human_minutes=2.0,
+        value_usd=4.50,
     ),
     Workflow(
-        "doc_summarisation", "Contract and document summaries", "legal", "svc-doc-summary",
-        base_tasks=140, monthly_growth=0.07, urgent=False,
+        "doc_summarisation",
+        "Contract and document summaries",
+        "legal",
+        "svc-doc-summary",
+        base_tasks=140,
+        monthly_growth=0.09,
+        urgent=False,
         model_plan=((STORY_START, "claude-sonnet-4-5"), (date(2026, 4, 1), "claude-sonnet-4-6")),
-        fallback_model="claude-opus-4-5", input_tokens=16000, output_tokens=900, cache_share=(0.10, 0.35),
-        context_growth=0.035, unusable_rate=0.04, error_rate=0.01, escalation_rate=0.10,
-        human_minutes=6.0, value_usd=22.0,
+        fallback_model="claude-opus-4-5",
+        input_tokens=16000,
+        output_tokens=900,
+        cache_share=(0.10, 0.35),
+        context_growth=0.035,
+        unusable_rate=0.04,
+        error_rate=0.01,
+        escalation_rate=0.10,
+        human_minutes=6.0,
+        value_usd=22.0,
     ),
     Workflow(
-        "code_review", "Pull-request review", "engineering", "svc-code-review",
-        base_tasks=160, monthly_growth=0.12, urgent=True,
+        "code_review",
+        "Pull-request review",
+        "engineering",
+        "svc-code-review",
+        base_tasks=35,
+        monthly_growth=0.16,
+        urgent=True,
         model_plan=((STORY_START, "claude-opus-4-1"), (date(2026, 1, 5), "claude-opus-4-5")),
-        fallback_model="gpt-5.6-sol", input_tokens=12000, output_tokens=1400, cache_share=(0.20, 0.50),
-        context_growth=0.05, unusable_rate=0.07, error_rate=0.02, escalation_rate=0.15,
-        human_minutes=4.0, value_usd=18.0,
+        fallback_model="gpt-5.6-sol",
+        input_tokens=12000,
+        output_tokens=1400,
+        cache_share=(0.20, 0.50),
+        context_growth=0.05,
+        unusable_rate=0.07,
+        error_rate=0.02,
+        escalation_rate=0.15,
+        human_minutes=4.0,
+        value_usd=18.0,
     ),
     Workflow(
-        "sales_email", "Sales email drafting", "sales", "svc-sales-email",
-        base_tasks=380, monthly_growth=0.08, urgent=False,
+        "sales_email",
+        "Sales email drafting",
+        "sales",
+        "svc-sales-email",
+        base_tasks=380,
+        monthly_growth=0.08,
+        urgent=False,
         model_plan=((STORY_START, "gpt-4.1-mini"), (date(2026, 8, 15), "gpt-5.6-luna")),
-        fallback_model="gpt-4.1", input_tokens=1400, output_tokens=380, cache_share=(0.05, 0.20),
-        context_growth=0.02, unusable_rate=0.09, error_rate=0.015, escalation_rate=0.05,
-        human_minutes=3.0, value_usd=2.40,
+        fallback_model="gpt-4.1",
+        input_tokens=1400,
+        output_tokens=380,
+        cache_share=(0.05, 0.20),
+        context_growth=0.02,
+        unusable_rate=0.09,
+        error_rate=0.015,
+        escalation_rate=0.05,
+        human_minutes=3.0,
+        value_usd=2.40,
     ),
     Workflow(
-        "invoice_extraction", "Invoice field extraction", "finance", "svc-invoice-extract",
-        base_tasks=260, monthly_growth=0.06, urgent=False,
+        "invoice_extraction",
+        "Invoice field extraction",
+        "finance",
+        "svc-invoice-extract",
+        base_tasks=260,
+        monthly_growth=0.06,
+        urgent=False,
         model_plan=((STORY_START, "claude-haiku-4-5"),),
-        fallback_model="claude-sonnet-4-5", input_tokens=2600, output_tokens=300, cache_share=(0.25, 0.40),
-        context_growth=0.01, unusable_rate=0.05, error_rate=0.01, escalation_rate=0.06,
-        human_minutes=1.0, value_usd=1.80,
+        fallback_model="claude-sonnet-4-5",
+        input_tokens=2600,
+        output_tokens=300,
+        cache_share=(0.25, 0.40),
+        context_growth=0.01,
+        unusable_rate=0.05,
+        error_rate=0.01,
+        escalation_rate=0.06,
+        human_minutes=1.0,
+        value_usd=1.80,
     ),
     Workflow(
-        "marketing_copy", "Campaign copy", "marketing", "svc-marketing-copy",
-        base_tasks=70, monthly_growth=0.10, urgent=False,
+        "marketing_copy",
+        "Campaign copy",
+        "marketing",
+        "svc-marketing-copy",
+        base_tasks=70,
+        monthly_growth=0.10,
+        urgent=False,
         model_plan=((STORY_START, "gpt-5.6-sol"),),
-        fallback_model="claude-opus-4-5", input_tokens=3000, output_tokens=1100, cache_share=(0.05, 0.15),
-        context_growth=0.02, unusable_rate=0.12, error_rate=0.015, escalation_rate=0.05,
-        human_minutes=8.0, value_usd=25.0,
+        fallback_model="claude-opus-4-5",
+        input_tokens=3000,
+        output_tokens=1100,
+        cache_share=(0.05, 0.15),
+        context_growth=0.02,
+        unusable_rate=0.12,
+        error_rate=0.015,
+        escalation_rate=0.05,
+        human_minutes=8.0,
+        value_usd=25.0,
     ),
 )
 
 _FIRST = (
-    "Ada Ben Carla Dev Elif Femi Grace Hugo Ines Jon Kemal Lena Mateo Nora Omar Priya Quinn Rosa Sami "
-    "Tara Umar Vera Wen Xavi Yara Zoe Aiko Bruno Chidi Dana Emil Farah Goran Hana Ivan Jade Kofi Lior "
-    "Maya Nils"
-).split()
+    "Ada Ben Carla Dev Elif Femi Grace Hugo Ines Jon Kemal Lena Mateo Nora Omar Priya Quinn Rosa Sami Tara "
+    "Umar Vera Wen Xavi Yara Zoe Aiko Bruno Chidi Dana Emil Farah Goran Hana Ivan Jade Kofi Lior Maya Nils"
+).split(" ")
 _LAST = (
-    "Okafor Lindqvist Moreau Tanaka Silva Novak Haddad Kowalski Reyes Brandt Osei Ivanova Costa Ng "
-    "Fischer Duarte Sato Mensah Horvat Quinn"
-).split()
-_TEAM_OF_PERSON = ("engineering",) * 12 + ("data",) * 5 + ("support",) * 6 + ("sales",) * 5 + (
-    "marketing",
-) * 3 + ("legal",) * 3 + ("finance",) * 3 + ("platform",) * 3
+    "Okafor Lindqvist Moreau Tanaka Silva Novak Haddad Kowalski Reyes Brandt Osei Ivanova Costa Ng Fischer "
+    "Duarte Sato Mensah Horvat Quinn"
+).split(" ")
+_TEAM_OF_PERSON = (
+    ("engineering",) * 12
+    + ("data",) * 5
+    + ("support",) * 6
+    + ("sales",) * 5
+    + ("marketing",) * 3
+    + ("legal",) * 3
+    + ("finance",) * 3
+    + ("platform",) * 3
+)
 
 
 def _people() -> tuple[Person, ...]:

@@ -29,20 +29,40 @@ _HOUR_WEIGHTS /= _HOUR_WEIGHTS.sum()
 _TIME = pa.timestamp("us")
 CALL_SCHEMA = pa.schema(
     [
-        ("model", pa.string()), ("provider", pa.string()), ("start_time", _TIME), ("end_time", _TIME),
-        ("first_token_time", _TIME), ("status", pa.string()), ("prompt_tokens", pa.int64()),
-        ("cache_read_tokens", pa.int64()), ("cache_write_tokens", pa.int64()), ("completion_tokens", pa.int64()),
-        ("reasoning_tokens", pa.int64()), ("gateway_spend", pa.float64()), ("list_cost", pa.float64()),
-        ("gateway_input_price", pa.float64()), ("gateway_cache_read_price", pa.float64()),
-        ("gateway_cache_write_price", pa.float64()), ("gateway_output_price", pa.float64()),
-        ("id_high", pa.int64()), ("id_low", pa.int64()), ("workflow_id", pa.string()), ("task_id", pa.string()),
-        ("attempt", pa.int64()), ("key_alias", pa.string()),
+        ("model", pa.string()),
+        ("provider", pa.string()),
+        ("start_time", _TIME),
+        ("end_time", _TIME),
+        ("first_token_time", _TIME),
+        ("status", pa.string()),
+        ("prompt_tokens", pa.int64()),
+        ("cache_read_tokens", pa.int64()),
+        ("cache_write_tokens", pa.int64()),
+        ("completion_tokens", pa.int64()),
+        ("reasoning_tokens", pa.int64()),
+        ("gateway_spend", pa.float64()),
+        ("list_cost", pa.float64()),
+        ("gateway_input_price", pa.float64()),
+        ("gateway_cache_read_price", pa.float64()),
+        ("gateway_cache_write_price", pa.float64()),
+        ("gateway_output_price", pa.float64()),
+        ("id_high", pa.int64()),
+        ("id_low", pa.int64()),
+        ("workflow_id", pa.string()),
+        ("task_id", pa.string()),
+        ("attempt", pa.int64()),
+        ("key_alias", pa.string()),
     ]
 )
 TASK_SCHEMA = pa.schema(
     [
-        ("task_id", pa.string()), ("workflow_id", pa.string()), ("started_at", _TIME), ("attempts", pa.int64()),
-        ("outcome", pa.string()), ("human_minutes", pa.float64()), ("value_usd", pa.float64()),
+        ("task_id", pa.string()),
+        ("workflow_id", pa.string()),
+        ("started_at", _TIME),
+        ("attempts", pa.int64()),
+        ("outcome", pa.string()),
+        ("human_minutes", pa.float64()),
+        ("value_usd", pa.float64()),
         ("completed_at", _TIME),
     ]
 )
@@ -89,7 +109,12 @@ def scale_for(requests_per_day: float) -> float:
 
 
 def _ad_hoc_calls(day: date) -> float:
-    return len(company.PERSONAL_KEY_HOLDERS) * company.AD_HOC_CALLS_PER_KEY * weekday_factor(day) * _growth(0.06, day)
+    return (
+        len(company.PERSONAL_KEY_HOLDERS)
+        * company.AD_HOC_CALLS_PER_KEY
+        * weekday_factor(day)
+        * _growth(0.06, day)
+    )
 
 
 @cache
@@ -105,7 +130,12 @@ def gateway_prices(model: str, day: date) -> TokenPrices:
 
 
 def _per_token(prices: TokenPrices) -> np.ndarray:
-    return np.array([float(prices.input), float(prices.cache_read), float(prices.cache_write), float(prices.output)]) / 1e6
+    return (
+        np.array(
+            [float(prices.input), float(prices.cache_read), float(prices.cache_write), float(prices.output)]
+        )
+        / 1e6
+    )
 
 
 def _start_times(rng: np.random.Generator, day: date, n: int) -> np.ndarray:
@@ -154,7 +184,14 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
     context = w.input_tokens * (1 + w.context_growth) ** max(months, 0)
     cache_share = np.interp(months, [0, 12], list(w.cache_share))
     calls = _priced_calls(
-        rng, day, call_start, model, is_error, context, w.output_tokens, cache_share,
+        rng,
+        day,
+        call_start,
+        model,
+        is_error,
+        context,
+        w.output_tokens,
+        cache_share,
     )
     calls.update(
         workflow_id=np.full(len(attempt), w.workflow_id, dtype=object),
@@ -164,7 +201,9 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
     )
 
     outcome, minutes = _task_outcomes(rng, w, usable, months)
-    value = np.where(outcome == "succeeded", w.value_usd, np.where(outcome == "escalated", w.value_usd / 2, 0.0))
+    value = np.where(
+        outcome == "succeeded", w.value_usd, np.where(outcome == "escalated", w.value_usd / 2, 0.0)
+    )
     tasks = {
         "task_id": task_ids,
         "workflow_id": np.full(n_tasks, w.workflow_id, dtype=object),
@@ -173,7 +212,8 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
         "outcome": outcome,
         "human_minutes": np.round(minutes, 1),
         "value_usd": np.round(value, 2),
-        "completed_at": starts + rng.integers(30_000_000, 3_600_000_000, size=n_tasks).astype("timedelta64[us]"),
+        "completed_at": starts
+        + rng.integers(30_000_000, 3_600_000_000, size=n_tasks).astype("timedelta64[us]"),
     }
     return calls, tasks
 
@@ -186,12 +226,16 @@ def _task_outcomes(rng: np.random.Generator, w: company.Workflow, usable: np.nda
     outcome = np.where(
         ~usable,
         np.where(roll < 0.7, "failed", "escalated"),
-        np.where(roll < w.escalation_rate * learning, "escalated", np.where(roll > 0.995, "abandoned", "succeeded")),
+        np.where(
+            roll < w.escalation_rate * learning, "escalated", np.where(roll > 0.995, "abandoned", "succeeded")
+        ),
     ).astype(object)
     base = rng.lognormal(np.log(w.human_minutes * learning), 0.6, size=n)
     manual = rng.lognormal(np.log(w.human_minutes * 6), 0.5, size=n)
     minutes = np.select(
-        [outcome == "succeeded", outcome == "escalated", outcome == "failed"], [base, manual * 0.7, manual], 0.0
+        [outcome == "succeeded", outcome == "escalated", outcome == "failed"],
+        [base, manual * 0.7, manual],
+        0.0,
     )
     return outcome, minutes
 

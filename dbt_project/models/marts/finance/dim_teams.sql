@@ -1,4 +1,7 @@
-{#- Teams as the gateway knows them (LiteLLM team ids and aliases), plus the bucket for spend with no team. -#}
+{#-
+    Teams as the gateway knows them (LiteLLM team ids and aliases), plus the bucket for spend
+    with no team.
+-#}
 with
 
 requests as (

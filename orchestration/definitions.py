@@ -1,0 +1,24 @@
+"""The one Dagster Definitions object: raw sources, dbt models and tests, the published copy."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from orchestration.defs.dbt import aispend_dbt_assets, dbt_resource
+from orchestration.defs.ingest import raw_source_assets
+from orchestration.defs.publish import serving_copy
+from orchestration.defs.schedules import daily_pipeline, daily_schedule, landing_sensor
+from orchestration.paths import DATA_DIR_VARIABLE, data_paths
+
+# dbt runs as a subprocess and finds the warehouse through this variable.
+os.environ[DATA_DIR_VARIABLE] = str(data_paths().root)
+
+defs = dg.Definitions(
+    assets=[*raw_source_assets, aispend_dbt_assets, serving_copy],
+    jobs=[daily_pipeline],
+    schedules=[daily_schedule],
+    sensors=[landing_sensor],
+    resources={"dbt": dbt_resource},
+)
