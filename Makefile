@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
+# Tools the project runs (dbt, from Dagster) are found in the project's environment.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_NO_PROGRESS := 1
 # Test runs use their own data folder, never the demo's.
 TEST_DATA := $(CURDIR)/.test-data

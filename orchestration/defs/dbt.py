@@ -3,14 +3,14 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt import dbt_executable
-from orchestration.paths import DBT_PROJECT_DIR
+from orchestration.dbt import dbt_executable, run_dbt
+from orchestration.paths import DBT_PROJECT_DIR, data_paths
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on every load; elsewhere the manifest must exist, so parse once if it does not.
 dbt_project.prepare_if_dev()
-if not dbt_project.manifest_path.exists():
-    dbt_project.preparer.prepare(dbt_project)
+if not dbt_project.manifest_path.exists() and run_dbt("parse", data_paths(), echo=lambda _line: None) != 0:
+    raise RuntimeError(f"dbt parse failed; see the log in {data_paths().logs}")
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
 
