@@ -12,6 +12,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_NO_PROGRESS := 1
 # Test runs use their own data folder, never the demo's.
 TEST_DATA := $(CURDIR)/.test-data
+# Dagster keeps its run history beside the data it runs on.
+DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
 .PHONY: help demo test lint format pytest dbt-test dagster app clean
 
@@ -51,7 +53,8 @@ dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) on a small generat
 	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend run
 
 dagster: $(VENV)/.synced ## Open the Dagster UI on this project (http://localhost:3000)
-	$(BIN)/dagster dev -m orchestration.definitions
+	mkdir -p $(DAGSTER_HOME)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m orchestration.definitions
 
 app: $(VENV)/.synced ## Serve the dashboard on the published warehouse
 	$(BIN)/aispend app

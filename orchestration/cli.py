@@ -129,8 +129,7 @@ def cmd_build(_args: argparse.Namespace) -> int:
 def cmd_run(_args: argparse.Namespace) -> int:
     paths = data_paths()
     started = time.monotonic()
-    result = pipeline.run(paths, progress=_ingest_progress)
-    _print_loads(result.loads)
+    result = pipeline.run(paths, progress=_ingest_progress, ingested=_print_loads)
     _say(f"Published {len(result.published.tables)} table(s) to {result.published.path}")
     _say(f"Run finished in {time.monotonic() - started:.0f}s.")
     if result.rejected:
@@ -180,6 +179,7 @@ def _serve(address: str, port: int) -> int:
         f"--server.port={port}",
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=viewer",
     ]
     try:
         return subprocess.call(command)
@@ -205,7 +205,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _say(f"Demo ready in {time.monotonic() - started:.0f}s.")
     _say(f"  Warehouse (pipeline): {paths.warehouse}")
     _say(f"  Published copy (dashboard and SQL): {paths.serving}")
-    _say(f'  Try: duckdb -readonly {paths.serving} "select * from marts.fct_daily_gateway_spend limit 5"')
+    _say(
+        '  Query it: .venv/bin/python -c "import duckdb; '
+        f"print(duckdb.connect('{paths.serving}', read_only=True).sql("
+        "'select * from marts.fct_daily_gateway_spend limit 5'))\""
+    )
     if args.no_serve:
         return 0
     return _serve(args.address, args.port)

@@ -98,8 +98,10 @@ def run(
     paths: DataPaths,
     progress: Progress = lambda _load, _done, _total: None,
     echo: Callable[[str], None] = print,
+    ingested: Callable[[list[FileLoad]], None] = lambda _loads: None,
 ) -> RunResult:
-    """Ingest, build and publish: what the scheduled job does."""
+    """Ingest, build and publish: what the scheduled job does. `ingested` hears the loads before the build."""
     loads = ingest(paths, progress)
+    ingested(loads)
     build(paths, echo)
     return RunResult(loads, publish_serving_copy(paths))
