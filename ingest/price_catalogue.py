@@ -59,10 +59,26 @@ def _token_prices(model_price: ModelPrice) -> TokenPrices:
     )
 
 
-def list_prices(provider_id: str, model_ref: str, on: date) -> TokenPrices:
-    """The catalogue's list prices for a model on a day."""
+# Providers' published Batch API discount, used where the catalogue has no batch price for the day.
+BATCH_DISCOUNT = Decimal("0.5")
+
+
+def list_prices(provider_id: str, model_ref: str, on: date, batch: bool = False) -> TokenPrices:
+    """The catalogue's list prices for a model on a day, standard or Batch API."""
     moment = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
-    return _token_prices(_model(provider_id, model_ref).get_prices(moment))
+    model = _model(provider_id, model_ref)
+    standard = _token_prices(model.get_prices(moment))
+    if not batch:
+        return standard
+    batched = _token_prices(model.get_prices(moment, {"processing": "batch"}))
+    if batched != standard:
+        return batched
+    return TokenPrices(
+        *(
+            price * BATCH_DISCOUNT
+            for price in (standard.input, standard.cache_read, standard.cache_write, standard.output)
+        )
+    )
 
 
 def price_periods(provider_id: str, model_ref: str) -> list[PricePeriod]:

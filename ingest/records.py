@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -344,6 +344,127 @@ def read_by_extension(path: Path) -> Records:
         return json_array(path) if sniff_json_kind(path) == "array" else json_lines(path)
     if name.endswith((".csv", ".tsv", ".txt")):
         return csv_rows(path)
+    if name.endswith(".parquet"):
+        return parquet_rows(path)
     raise RejectedFile(
-        f"unsupported file type '{path.suffix}': expected .jsonl, .ndjson, .json or .csv (optionally .gz)"
+        f"unsupported file type '{path.suffix}': expected .jsonl, .ndjson, .json, .csv or .parquet "
+        "(text formats optionally .gz)"
     )
+
+
+def json_documents(path: Path, flatten: Callable[[object], Iterator[dict]]) -> Records:
+    """Records of a file of API responses: one JSON document, or one per line (JSON Lines of pages).
+
+    `flatten` turns one document into its records (for example a usage page into one record per
+    result, each carrying its bucket's times); each record becomes one line of JSON text. Such
+    files are small (a page holds at most a few thousand results), so documents are parsed whole.
+    A document that is not valid JSON rejects the file: there is no way to know which records it held.
+    """
+    _require_content(path)
+    schema = pa.schema([("rn", pa.int64()), ("line", pa.string())])
+    records = Records(kind="json", columns=("line",), batches=iter(()), schema=schema)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        lines: list[str] = []
+        for document in _documents(path):
+            for record in flatten(document):
+                lines.append(json.dumps(record, separators=(",", ":")))
+                records.sampled_keys.update(record)
+        records.rows_read = len(lines)
+        if lines:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(np.arange(1, len(lines) + 1, dtype=np.int64)), pa.array(lines, pa.string())],
+                schema=schema,
+            )
+
+    records.batches = batches()
+    return records
+
+
+def _documents(path: Path) -> Iterator[object]:
+    try:
+        with _open_binary(path) as f:
+            text = f.read().decode("utf-8-sig")
+    except READ_ERRORS as exc:
+        raise RejectedFile(f"cannot read the file: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(f"the file is not UTF-8 text (byte {exc.start})") from exc
+    if not text.strip():
+        raise RejectedFile("the file is empty")
+    try:
+        yield json.loads(text)
+        return
+    except ValueError as whole_error:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) < 2:
+            raise RejectedFile(f"not valid JSON: {whole_error}") from whole_error
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except ValueError as exc:
+            raise RejectedFile(f"line {number} is not valid JSON: {exc}") from exc
+
+
+def parquet_rows(path: Path) -> Records:
+    """Records of a Parquet file, columns as text (maps and structs as JSON), numbered from 1."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise RejectedFile(f"not a readable Parquet file: {exc}") from exc
+    columns = tuple(parquet.schema_arrow.names)
+    schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in columns])
+    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        next_rn = 1
+        try:
+            for batch in parquet.iter_batches(batch_size=CSV_BATCH_ROWS):
+                n = batch.num_rows
+                arrays = [pa.array(np.arange(next_rn, next_rn + n, dtype=np.int64))]
+                arrays += [_as_text(batch.column(i)) for i in range(batch.num_columns)]
+                next_rn += n
+                records.rows_read += n
+                yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise RejectedFile(f"cannot read the Parquet file: {exc}") from exc
+
+    records.batches = batches()
+    return records
+
+
+def _as_text(column: pa.Array) -> pa.Array:
+    """A column as strings; nested values (maps, structs, lists) become JSON text."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column.cast(pa.string())
+    if pa.types.is_map(kind) or pa.types.is_struct(kind) or pa.types.is_list(kind):
+        return pa.array(
+            [
+                None if v is None else json.dumps(_jsonable(v), separators=(",", ":"), default=str)
+                for v in column.to_pylist()
+            ],
+            pa.string(),
+        )
+    if pa.types.is_decimal(kind) or pa.types.is_floating(kind):
+        return pa.array([None if v is None else _number_text(v) for v in column.to_pylist()], pa.string())
+    return column.cast(pa.string())
+
+
+def _jsonable(value: object) -> object:
+    # pyarrow gives a map as a list of (key, value) pairs.
+    if isinstance(value, list) and all(isinstance(v, tuple) and len(v) == 2 for v in value):
+        return {k: _jsonable(v) for k, v in value}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _number_text(value: object) -> str:
+    # repr of a float is its shortest exact decimal form; Decimal keeps its own digits.
+    return repr(value) if isinstance(value, float) else str(value)

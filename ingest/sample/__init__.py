@@ -9,8 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.sample import company, gateway
+from ingest.sample import company
+from ingest.sample.gateway import GatewayWriter
 from ingest.sample.traffic import scale_for, simulate_day
+from ingest.sample.writer import SourceWriter
 
 DEFAULT_DAYS = 365
 DEFAULT_REQUESTS_PER_DAY = 3000
@@ -42,14 +44,25 @@ def generate(
     if requests_per_day <= 0:
         raise ValueError("requests per day must be positive")
     scale = scale_for(requests_per_day)
+    first_day = end - timedelta(days=days - 1)
+    writers = source_writers(seed)
     written = []
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
         for offset in range(days):
-            day = end - timedelta(days=days - 1 - offset)
+            day = first_day + timedelta(days=offset)
             traffic = simulate_day(day, scale, seed)
-            gateway.write_day(con, traffic.calls, day, out_dir)
+            for writer in writers:
+                writer.add_day(con, day, traffic, out_dir)
             result = GeneratedDay(day, traffic.calls.num_rows, traffic.tasks.num_rows)
             progress(result)
             written.append(result)
+        for writer in writers:
+            writer.finish(con, out_dir, first_day, end)
     return written
+
+
+def source_writers(seed: int) -> list[SourceWriter]:
+    """One writer per source folder, all fed the same days."""
+    del seed  # writers that draw their own randomness take it from here
+    return [GatewayWriter()]

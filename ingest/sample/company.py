@@ -6,6 +6,15 @@ LiteLLM gateway, each with its own virtual key. Volumes grow every month and tas
 context, while list prices fall: model price cuts in the catalogue, and workflows moving to
 newer, cheaper models. Total spend rises anyway.
 
+Not all traffic passes the gateway. The platform team's incident bot calls Claude on Amazon Bedrock,
+the engineering CI bot calls Anthropic directly, the data team runs notebooks against OpenAI with
+its own project and a churn model on Azure OpenAI. Provider bills cover all of it; the gateway sees
+most of it. Sales emails move to the OpenAI Batch API mid-year, which the gateway still prices at
+the standard rate, and the gateway's price table has no cache-write price for Claude.
+
+People also hold seats: GitHub Copilot, Cursor, ChatGPT Enterprise, Claude and Microsoft 365
+Copilot, some of them idle for months, some people paying for two coding assistants.
+
 Everything here is fixed: the seed only changes the traffic drawn from this story, never the
 company. Dates are calendar dates, so a day's traffic does not depend on the window generated.
 """
@@ -14,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 # Month 0 of the story: growth and migrations are measured from here.
 STORY_START = date(2025, 11, 1)
@@ -42,13 +51,19 @@ class Person:
 
 @dataclass(frozen=True)
 class Model:
-    """A model as the gateway names it, with the catalogue ids its price is looked up by."""
+    """A model as its caller names it, with the catalogue ids its price is looked up by."""
 
     name: str
-    provider: str  # as LiteLLM's custom_llm_provider
+    provider: str  # as LiteLLM's custom_llm_provider: openai, anthropic, bedrock, azure
     catalogue_provider: str
     tier: str  # frontier, balanced or small
     reasoning_share: float = 0.0  # share of output tokens that are reasoning
+    catalogue_id: str | None = None  # when the catalogue knows the model by another name
+
+    @property
+    def catalogue_ref(self) -> str:
+        """The id the price catalogue finds this model by."""
+        return self.catalogue_id or self.name
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,13 @@ class Workflow:
     escalation_rate: float
     human_minutes: float  # median minutes a person spends on a successful task
     value_usd: float  # what a successful task is worth to the business
+    # How calls reach the model: "gateway" (LiteLLM), or directly: "openai", "anthropic",
+    # "bedrock", "azure".
+    route: str = "gateway"
+    # From this day the workflow sends its calls through the provider's Batch API.
+    batch_from: date | None = None
+    # The service emits OpenTelemetry GenAI spans for its model calls.
+    traced: bool = False
 
     def model_on(self, day: date) -> str:
         """The model the workflow's service calls on a day."""
@@ -130,6 +152,9 @@ MODELS = {
         Model("claude-sonnet-4-6", "anthropic", "anthropic", "balanced"),
         Model("claude-opus-4-1", "anthropic", "anthropic", "frontier"),
         Model("claude-opus-4-5", "anthropic", "anthropic", "frontier"),
+        Model("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "bedrock", "aws", "balanced"),
+        Model("us.anthropic.claude-haiku-4-5-20251001-v1:0", "bedrock", "aws", "small"),
+        Model("gpt-4.1-churn", "azure", "azure", "balanced", catalogue_id="gpt-4.1"),
     )
 }
 
@@ -177,6 +202,7 @@ WORKFLOWS = (
         escalation_rate=0.12,
         human_minutes=2.0,
         value_usd=4.50,
+        traced=True,
     ),
     Workflow(
         "doc_summarisation",
@@ -237,6 +263,7 @@ WORKFLOWS = (
         escalation_rate=0.05,
         human_minutes=3.0,
         value_usd=2.40,
+        batch_from=date(2026, 6, 1),
     ),
     Workflow(
         "invoice_extraction",
@@ -277,6 +304,92 @@ WORKFLOWS = (
         escalation_rate=0.05,
         human_minutes=8.0,
         value_usd=25.0,
+    ),
+    Workflow(
+        "incident_summary",
+        "Incident summaries",
+        "platform",
+        "incident-summariser",
+        base_tasks=45,
+        monthly_growth=0.08,
+        urgent=True,
+        model_plan=((STORY_START, "us.anthropic.claude-sonnet-4-5-20250929-v1:0"),),
+        fallback_model="us.anthropic.claude-haiku-4-5-20251001-v1:0",
+        input_tokens=9000,
+        output_tokens=700,
+        cache_share=(0.0, 0.0),
+        context_growth=0.03,
+        unusable_rate=0.04,
+        error_rate=0.01,
+        escalation_rate=0.10,
+        human_minutes=5.0,
+        value_usd=15.0,
+        route="bedrock",
+        traced=True,
+    ),
+    Workflow(
+        "ci_code_fix",
+        "CI failure fixes",
+        "engineering",
+        "ci-bot",
+        base_tasks=30,
+        monthly_growth=0.14,
+        urgent=False,
+        model_plan=((STORY_START, "claude-sonnet-4-5"), (date(2026, 4, 1), "claude-sonnet-4-6")),
+        fallback_model="claude-opus-4-5",
+        input_tokens=14000,
+        output_tokens=1200,
+        cache_share=(0.30, 0.55),
+        context_growth=0.04,
+        unusable_rate=0.10,
+        error_rate=0.015,
+        escalation_rate=0.20,
+        human_minutes=6.0,
+        value_usd=20.0,
+        route="anthropic",
+    ),
+    Workflow(
+        "research_notebooks",
+        "Research notebooks",
+        "data",
+        "data-notebooks",
+        base_tasks=40,
+        monthly_growth=0.07,
+        urgent=False,
+        model_plan=((STORY_START, "gpt-4.1"), (date(2026, 8, 1), "gpt-5.6-terra")),
+        fallback_model="o3",
+        input_tokens=6000,
+        output_tokens=900,
+        cache_share=(0.10, 0.20),
+        context_growth=0.02,
+        unusable_rate=0.06,
+        error_rate=0.01,
+        escalation_rate=0.05,
+        human_minutes=3.0,
+        value_usd=9.0,
+        route="openai",
+        batch_from=date(2026, 5, 1),
+    ),
+    Workflow(
+        "churn_scoring",
+        "Customer churn notes",
+        "data",
+        "churn-scoring",
+        base_tasks=25,
+        monthly_growth=0.05,
+        urgent=False,
+        model_plan=((STORY_START, "gpt-4.1-churn"),),
+        fallback_model="gpt-4.1-churn",
+        input_tokens=3500,
+        output_tokens=400,
+        cache_share=(0.0, 0.10),
+        context_growth=0.01,
+        unusable_rate=0.05,
+        error_rate=0.01,
+        escalation_rate=0.05,
+        human_minutes=2.0,
+        value_usd=6.0,
+        route="azure",
     ),
 )
 
@@ -326,7 +439,7 @@ PEOPLE = _people()
 PERSONAL_KEY_HOLDERS = tuple(p for p in PEOPLE if p.team_id in ("engineering", "data"))[:10]
 
 API_KEYS = (
-    *(ApiKey(w.key_alias, w.team_id, w.workflow_id) for w in WORKFLOWS),
+    *(ApiKey(w.key_alias, w.team_id, w.workflow_id) for w in WORKFLOWS if w.route == "gateway"),
     *(ApiKey(f"personal-{p.github_login}", p.team_id, None, p.email) for p in PERSONAL_KEY_HOLDERS),
     # Nobody remembers who owns this one: its spend is unallocated.
     ApiKey("legacy-slackbot", None, None),
@@ -351,3 +464,113 @@ def team_of(person: Person, day: date) -> str:
 def months_since_start(day: date) -> float:
     """Fractional months from the story's start, negative before it."""
     return (day - STORY_START).days / 30.4375
+
+
+# Provider accounts. The gateway calls each provider with one credential of its own, so the bill
+# alone cannot tell which team spent what; direct callers have credentials of their own.
+OPENAI_ORG = "org-nw7Q2xK9mT4"
+OPENAI_CREDENTIALS = {  # route -> (project id, API key id)
+    "gateway": ("proj_nwGatewayProd01", "key_nwLiteLLMProd001"),
+    "openai": ("proj_nwDataScience02", "key_nwDataNotebooks02"),
+}
+ANTHROPIC_CREDENTIALS = {  # route -> (workspace id, API key id)
+    "gateway": ("wrkspc_01NwGatewayProd00001", "apikey_01NwLiteLLMProd000001"),
+    "anthropic": ("wrkspc_01NwEngineering0001", "apikey_01NwCiBot0000000001"),
+}
+AWS_ACCOUNT = "123456789012"
+AWS_PAYER_ACCOUNT = "999988887777"
+BEDROCK_PRINCIPAL = f"arn:aws:iam::{AWS_ACCOUNT}:role/incident-summariser"
+BEDROCK_TAGS = {"team": "platform", "workflow": "incident_summary"}
+AZURE_SUBSCRIPTION = "7f3c2a10-4b8e-4d2f-9a61-0c5e8d7b1a22"
+AZURE_RESOURCE = (
+    f"/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/rg-data-science/providers/"
+    "Microsoft.CognitiveServices/accounts/nw-openai-churn"
+)
+# Until this day the Azure resource carried no team tag: its spend was unallocated.
+AZURE_TAGGED_FROM = date(2026, 3, 1)
+
+
+@dataclass(frozen=True)
+class SeatTool:
+    """A seat-licensed AI product."""
+
+    tool_id: str
+    name: str
+    vendor: str
+    category: str
+    monthly_price_usd: float
+
+
+SEAT_TOOLS = {
+    t.tool_id: t
+    for t in (
+        SeatTool("github_copilot", "GitHub Copilot Business", "GitHub", "coding_assistant", 19.0),
+        SeatTool("cursor", "Cursor Business", "Anysphere", "coding_assistant", 40.0),
+        SeatTool("chatgpt_enterprise", "ChatGPT Enterprise", "OpenAI", "chat_assistant", 60.0),
+        SeatTool("claude_team", "Claude Team", "Anthropic", "chat_assistant", 30.0),
+        SeatTool("m365_copilot", "Microsoft 365 Copilot", "Microsoft", "productivity_assistant", 30.0),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One person's seat on a tool: when it was assigned and how its holder uses it."""
+
+    tool_id: str
+    email: str
+    assigned: date
+    # Share of working days the holder uses the tool; 0 for a seat nobody uses.
+    activity: float
+    # The holder stops using the tool on this day (the seat stays assigned).
+    stops_on: date | None = None
+
+
+def _seats() -> tuple[Seat, ...]:
+    seats = []
+    by_team = {}
+    for p in PEOPLE:
+        by_team.setdefault(p.team_id, []).append(p)
+    coders = by_team["engineering"] + by_team["data"] + by_team["platform"]
+    for i, p in enumerate(coders):
+        idle = i in (4, 11)  # assigned, never used
+        stops = date(2026, 6, 15) if i == 7 else None  # stopped using it in June
+        assigned = STORY_START - timedelta(days=40 + 3 * i)
+        seats.append(Seat("github_copilot", p.email, assigned, 0.0 if idle else 0.8, stops))
+    for p in by_team["engineering"][:6]:  # five of them keep Copilot too: overlapping coding assistants
+        seats.append(Seat("cursor", p.email, date(2026, 2, 1), 0.85))
+    for i, p in enumerate(by_team["sales"] + by_team["marketing"]):
+        activity = 0.0 if i in (2, 6) else 0.6
+        seats.append(Seat("chatgpt_enterprise", p.email, STORY_START - timedelta(days=90), activity))
+    for p in by_team["legal"]:
+        seats.append(Seat("claude_team", p.email, date(2026, 1, 10), 0.7))
+    for i, p in enumerate(by_team["finance"] + by_team["legal"] + by_team["sales"][:3]):
+        seats.append(Seat("m365_copilot", p.email, date(2026, 3, 1), 0.0 if i == 4 else 0.5))
+    return tuple(seats)
+
+
+SEATS = _seats()
+GITHUB_ORG = "northwind-analytics"
+
+# Labour cost of the people who correct or finish AI work, per hour, by team.
+LABOUR_RATE_USD = {
+    "support": 42.0,
+    "legal": 95.0,
+    "engineering": 85.0,
+    "sales": 55.0,
+    "finance": 60.0,
+    "marketing": 58.0,
+    "data": 80.0,
+    "platform": 85.0,
+}
+# Monthly AI budgets per team, in USD, for the story's first month; they grow 5% a month.
+MONTHLY_BUDGET_USD = {
+    "support": 700.0,
+    "legal": 450.0,
+    "engineering": 650.0,
+    "sales": 250.0,
+    "finance": 120.0,
+    "marketing": 250.0,
+    "data": 300.0,
+    "platform": 180.0,
+}

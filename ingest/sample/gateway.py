@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from ingest.sample import company
 from ingest.sample.files import landing_atomically
+from ingest.sample.traffic import DayTraffic
 
 FOLDER = "litellm"
 # One row in this many carries prompt and response text.
@@ -79,8 +80,8 @@ select
                 input_cost_per_token := c.gateway_input_price,
                 output_cost_per_token := c.gateway_output_price,
                 cache_read_input_token_cost := c.gateway_cache_read_price,
-                cache_creation_input_token_cost := case when c.provider = 'anthropic'
-                    then c.gateway_cache_write_price end,
+                -- The gateway's table has no cache-write price for Claude (it bills them as input).
+                cache_creation_input_token_cost := null::double,
                 litellm_provider := c.provider,
                 mode := 'chat'
             )
@@ -115,18 +116,24 @@ select
     null as agent_id
 from calls as c
 inner join keys as k on c.key_alias = k.key_alias
+where c.route = 'gateway'
 order by c.start_time, c.id_high
 """
 
 
-def write_day(con: duckdb.DuckDBPyConnection, calls: pa.Table, day: date, out_dir: Path) -> Path:
-    """Write one day's calls as LiteLLM SpendLogs JSON Lines; return the file written."""
-    folder = out_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"spend_logs_{day:%Y-%m-%d}.jsonl"
-    con.register("calls", calls)
-    con.register("keys", _key_table())
-    with landing_atomically(path) as partial:
-        target = str(partial).replace("'", "''")
-        con.execute(f"copy ({_SPEND_LOGS_SQL}) to '{target}' (format json)")
-    return path
+class GatewayWriter:
+    """One JSON Lines file of LiteLLM SpendLogs rows a day, for the calls that pass the gateway."""
+
+    folder = FOLDER
+
+    def add_day(self, con: duckdb.DuckDBPyConnection, day: date, traffic: DayTraffic, out_dir: Path) -> None:
+        folder = out_dir / FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        con.register("calls", traffic.calls)
+        con.register("keys", _key_table())
+        with landing_atomically(folder / f"spend_logs_{day:%Y-%m-%d}.jsonl") as partial:
+            target = str(partial).replace("'", "''")
+            con.execute(f"copy ({_SPEND_LOGS_SQL}) to '{target}' (format json)")
+
+    def finish(self, con: duckdb.DuckDBPyConnection, out_dir: Path, first_day: date, last_day: date) -> None:
+        """Nothing is left open: every day was written as it came."""

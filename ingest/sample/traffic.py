@@ -52,6 +52,9 @@ CALL_SCHEMA = pa.schema(
         ("task_id", pa.string()),
         ("attempt", pa.int64()),
         ("key_alias", pa.string()),
+        ("route", pa.string()),
+        ("batch", pa.bool_()),
+        ("traced", pa.bool_()),
     ]
 )
 TASK_SCHEMA = pa.schema(
@@ -118,15 +121,20 @@ def _ad_hoc_calls(day: date) -> float:
 
 
 @cache
-def catalogue_prices(model: str, day: date) -> TokenPrices:
-    """List prices the provider bills for a model on a day."""
+def catalogue_prices(model: str, day: date, batch: bool = False) -> TokenPrices:
+    """List prices the provider bills for a model on a day, standard or Batch API."""
     m = company.MODELS[model]
-    return list_prices(m.catalogue_provider, m.name, day)
+    return list_prices(m.catalogue_provider, m.catalogue_ref, day, batch)
 
 
 def gateway_prices(model: str, day: date) -> TokenPrices:
-    """Prices in the gateway's table on a day: the catalogue as it was some weeks earlier."""
-    return catalogue_prices(model, day - timedelta(days=company.GATEWAY_PRICE_LAG_DAYS))
+    """Prices in the gateway's table on a day: the catalogue as it was some weeks earlier, at the
+    standard rate (it cannot tell a batched call), with no cache-write price for Claude, so cache
+    writes are priced as plain input."""
+    prices = catalogue_prices(model, day - timedelta(days=company.GATEWAY_PRICE_LAG_DAYS))
+    if company.MODELS[model].provider == "anthropic":
+        return TokenPrices(prices.input, prices.cache_read, prices.input, prices.output)
+    return prices
 
 
 def _per_token(prices: TokenPrices) -> np.ndarray:
@@ -183,21 +191,17 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
     call_start = starts[task_index] + offsets.astype("timedelta64[us]")
     context = w.input_tokens * (1 + w.context_growth) ** max(months, 0)
     cache_share = np.interp(months, [0, 12], list(w.cache_share))
-    calls = _priced_calls(
-        rng,
-        day,
-        call_start,
-        model,
-        is_error,
-        context,
-        w.output_tokens,
-        cache_share,
-    )
+    batch = w.batch_from is not None and day >= w.batch_from
+    calls = _priced_calls(rng, day, call_start, model, is_error, context, w.output_tokens, cache_share, batch)
+    n = len(attempt)
     calls.update(
-        workflow_id=np.full(len(attempt), w.workflow_id, dtype=object),
+        workflow_id=np.full(n, w.workflow_id, dtype=object),
         task_id=task_ids[task_index],
         attempt=attempt,
-        key_alias=np.full(len(attempt), w.key_alias, dtype=object),
+        key_alias=np.full(n, w.key_alias, dtype=object),
+        route=np.full(n, w.route, dtype=object),
+        batch=np.full(n, batch),
+        traced=np.full(n, w.traced),
     )
 
     outcome, minutes = _task_outcomes(rng, w, usable, months)
@@ -249,6 +253,7 @@ def _priced_calls(
     input_mean: float,
     output_mean: float,
     cache_share: float,
+    batch: bool = False,
 ) -> dict[str, np.ndarray]:
     n = len(model)
     names, which = np.unique(model.astype(str), return_inverse=True)
@@ -256,7 +261,7 @@ def _priced_calls(
     prompt = np.maximum(1, rng.lognormal(np.log(input_mean), 0.45, size=n)).astype(np.int64)
     read_share = np.clip(rng.normal(cache_share, 0.12, size=n), 0, 0.95)
     cache_read = (prompt * read_share * (rng.random(n) < 0.85)).astype(np.int64)
-    anthropic = np.array([m.provider == "anthropic" for m in info], dtype=bool)[which]
+    anthropic = np.array([m.provider in ("anthropic", "bedrock") for m in info], dtype=bool)[which]
     cache_write = np.where(anthropic & (cache_read == 0), (prompt * 0.3).astype(np.int64), 0)
     output = np.maximum(1, rng.lognormal(np.log(output_mean), 0.4, size=n)).astype(np.int64)
     reasoning = np.round(output * np.array([m.reasoning_share for m in info])[which]).astype(np.int64)
@@ -264,7 +269,7 @@ def _priced_calls(
         column[is_error] = 0
     uncached = prompt - cache_read - cache_write
     counts = np.stack([uncached, cache_read, cache_write, output], axis=1).astype(float)
-    list_rate = np.stack([_per_token(catalogue_prices(m, day)) for m in names] or [np.zeros(4)])[which]
+    list_rate = np.stack([_per_token(catalogue_prices(m, day, batch)) for m in names] or [np.zeros(4)])[which]
     gateway_rate = np.stack([_per_token(gateway_prices(m, day)) for m in names] or [np.zeros(4)])[which]
     duration = (0.35 + output / rng.uniform(40, 120, size=n)) * 1e6
     duration[is_error] = rng.uniform(0.2e6, 30e6, size=int(is_error.sum()))
@@ -315,5 +320,8 @@ def _ad_hoc_day(rng: np.random.Generator, day: date, scale: float) -> dict[str, 
         task_id=np.full(n, None, dtype=object),
         attempt=np.ones(n, dtype=np.int64),
         key_alias=np.array(keys, dtype=object),
+        route=np.full(n, "gateway", dtype=object),
+        batch=np.zeros(n, dtype=bool),
+        traced=np.zeros(n, dtype=bool),
     )
     return calls
