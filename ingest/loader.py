@@ -84,8 +84,10 @@ def ingest_landing(
     source are recorded as rejected. `progress` gets each file's record with the count done so
     far and the count to do.
     """
-    by_folder = {spec.name: spec for spec in specs}
-    prepare(con, list(by_folder.values()))
+    by_folder: dict[str, list[SourceSpec]] = {}
+    for spec in specs:
+        by_folder.setdefault(spec.name, []).append(spec)
+    prepare(con, [spec for folder_specs in by_folder.values() for spec in folder_specs])
     folders = set(only) if only is not None else None
     pending = [
         path
@@ -96,9 +98,10 @@ def ingest_landing(
     loads = []
     for path in pending:
         folder = _folder(landing_dir, path)
-        spec = by_folder.get(folder)
-        if spec is None:
+        if folder not in by_folder:
             load = _record_unknown_folder(con, landing_dir, path, folder, sorted(by_folder))
+        elif (spec := spec_for_file(by_folder[folder], path.name)) is None:
+            load = _record_unclaimed_file(con, landing_dir, path, by_folder[folder])
         else:
             load = load_file(con, spec, landing_dir, path)
         loads.append(load)
@@ -133,14 +136,47 @@ def _new_load_id(started_at: datetime) -> str:
     return f"{started_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
 
 
+def spec_for_file(specs: list[SourceSpec], file_name: str) -> SourceSpec | None:
+    """The spec of a folder that loads a file of that name: a named pattern first, then the catch-all."""
+    named = [spec for spec in specs if spec.file_pattern is not None and spec.claims(file_name)]
+    if named:
+        return named[0]
+    return next((spec for spec in specs if spec.file_pattern is None), None)
+
+
+def _record_unclaimed_file(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path, specs: list[SourceSpec]
+) -> FileLoad:
+    expected = ", ".join(spec.file_pattern for spec in specs if spec.file_pattern)
+    return _record_rejection(
+        con,
+        landing_dir,
+        path,
+        specs[0].name,
+        f"no {specs[0].name} file is named like this; expected: {expected}",
+    )
+
+
 def _record_unknown_folder(
     con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path, folder: str, known: list[str]
 ) -> FileLoad:
-    started = utc_now()
     where = f"folder '{folder}'" if folder else "the landing folder itself"
+    return _record_rejection(
+        con,
+        landing_dir,
+        path,
+        folder or "(none)",
+        f"{where} is not a source; move the file into one of: {', '.join(known)}",
+    )
+
+
+def _record_rejection(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path, source: str, error: str
+) -> FileLoad:
+    started = utc_now()
     load = FileLoad(
         load_id=_new_load_id(started),
-        source=folder or "(none)",
+        source=source,
         file=_relative(landing_dir, path),
         sha256=readers.file_sha256(path),
         size_bytes=path.stat().st_size,
@@ -150,7 +186,7 @@ def _record_unknown_folder(
         rows_loaded=0,
         rows_quarantined=0,
         extra_columns=None,
-        error=f"{where} is not a source; move the file into one of: {', '.join(known)}",
+        error=error,
         started_at=started,
         finished_at=utc_now(),
     )

@@ -9,6 +9,7 @@ unloadable. `projection_sql` turns that into one SELECT that yields the raw colu
 
 from __future__ import annotations
 
+import fnmatch
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +91,15 @@ class SourceSpec:
     reader: Callable[[Path], Any] | None = None
     # Row checks beyond the fields' own, as (SQL condition, reason) pairs; the first that holds wins.
     checks: tuple[tuple[str, str], ...] = ()
+    # When a folder feeds several tables, the file names (glob, matched without a .gz suffix)
+    # this spec loads; None loads every file of the folder no other spec claims.
+    file_pattern: str | None = None
+
+    def claims(self, file_name: str) -> bool:
+        """True when this spec loads a file of that name."""
+        if self.file_pattern is None:
+            return True
+        return fnmatch.fnmatch(file_name.lower().removesuffix(".gz"), self.file_pattern.lower())
 
     @property
     def source_table(self) -> str:

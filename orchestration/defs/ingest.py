@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from ingest.loader import FileLoad
+from ingest.loader import FileLoad, spec_for_file
 from ingest.registry import SOURCES
 from ingest.spec import SourceSpec
 from orchestration import pipeline
@@ -27,39 +27,54 @@ def _metadata(loads: list[FileLoad]) -> dict[str, dg.MetadataValue]:
     }
 
 
-def _raw_source_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    key = source_asset_key(spec)
+def _landing_folder_asset(folder: str, specs: list[SourceSpec]) -> dg.AssetsDefinition:
+    """One op per landing folder; it materialises every raw table the folder feeds."""
+    keys = [source_asset_key(spec) for spec in specs]
 
     @dg.multi_asset(
-        name=f"ingest_{spec.name}",
-        specs=[dg.AssetSpec(key, group_name="raw", description=spec.description, kinds={"duckdb"})],
+        name=f"ingest_{folder}",
+        specs=[
+            dg.AssetSpec(key, group_name="raw", description=spec.description, kinds={"duckdb"})
+            for key, spec in zip(keys, specs, strict=True)
+        ],
         check_specs=[
             dg.AssetCheckSpec(
                 "no_rejected_files",
                 asset=key,
                 description="Every file landed since the last run could be loaded (bad rows aside).",
             )
+            for key in keys
         ],
     )
     def _ingest(context: dg.AssetExecutionContext):
-        loads = pipeline.ingest(data_paths(), only=[spec.name])
-        rejected = [load for load in loads if load.status == "rejected"]
-        for load in rejected:
-            context.log.error(f"rejected {load.file}: {load.error}")
-        yield dg.MaterializeResult(asset_key=key, metadata=_metadata(loads))
-        yield dg.AssetCheckResult(
-            asset_key=key,
-            check_name="no_rejected_files",
-            passed=not rejected,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "rejected": dg.MetadataValue.md(
-                    "\n".join(f"- `{r.file}`: {r.error}" for r in rejected) or "none"
-                )
-            },
-        )
+        loads = pipeline.ingest(data_paths(), only=[folder])
+        for load in loads:
+            if load.status == "rejected":
+                context.log.error(f"rejected {load.file}: {load.error}")
+        for key, spec in zip(keys, specs, strict=True):
+            own = [load for load in loads if spec_for_file(specs, load.file.rsplit("/", 1)[-1]) is spec]
+            rejected = [load for load in own if load.status == "rejected"]
+            yield dg.MaterializeResult(asset_key=key, metadata=_metadata(own))
+            yield dg.AssetCheckResult(
+                asset_key=key,
+                check_name="no_rejected_files",
+                passed=not rejected,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={
+                    "rejected": dg.MetadataValue.md(
+                        "\n".join(f"- `{r.file}`: {r.error}" for r in rejected) or "none"
+                    )
+                },
+            )
 
     return _ingest
 
 
-raw_source_assets = [_raw_source_asset(spec) for spec in SOURCES]
+def _folders() -> dict[str, list[SourceSpec]]:
+    folders: dict[str, list[SourceSpec]] = {}
+    for spec in SOURCES:
+        folders.setdefault(spec.name, []).append(spec)
+    return folders
+
+
+raw_source_assets = [_landing_folder_asset(folder, specs) for folder, specs in _folders().items()]
