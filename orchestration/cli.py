@@ -215,6 +215,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _serve(args.address, args.port)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from orchestration.benchmark import bench_ingest
+
+    bench_ingest(args.rows, args.repeat, Path(args.keep) if args.keep else None, say=_say)
+    return 0
+
+
 def _add_generate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of data (default %(default)s)")
     parser.add_argument(
@@ -267,6 +274,19 @@ def parser() -> argparse.ArgumentParser:
     _add_serve_options(demo_cmd)
     demo_cmd.add_argument("--no-serve", action="store_true", help="stop after publishing")
     demo_cmd.set_defaults(handler=cmd_demo)
+    bench_cmd = commands.add_parser("bench", help="benchmarks that print figures")
+    bench_kinds = bench_cmd.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    ingest_bench = bench_kinds.add_parser(
+        "ingest", help="aispend's loader against DuckDB's read_json on one large LiteLLM file"
+    )
+    ingest_bench.add_argument(
+        "--rows", type=int, default=2_000_000, help="rows in the file (default %(default)s)"
+    )
+    ingest_bench.add_argument(
+        "--repeat", type=int, default=3, help="runs of each loader (default %(default)s)"
+    )
+    ingest_bench.add_argument("--keep", help="reuse or keep the bench file at this path")
+    ingest_bench.set_defaults(handler=cmd_bench)
     return root
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing
+from ingest.price_catalogue import load_catalogue
 from ingest.registry import SOURCES
 from orchestration.dbt import run_dbt
 from orchestration.paths import DataPaths
@@ -53,6 +54,7 @@ def ingest(
     """Load every new landed file (of the `only` sources, if given); return what happened to each."""
     paths.landing.mkdir(parents=True, exist_ok=True)
     with warehouse_connection(paths) as con:
+        load_catalogue(con)
         return ingest_landing(con, paths.landing, SOURCES, progress, only)
 
 
