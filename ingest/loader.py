@@ -209,7 +209,7 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing_dir: Pat
         "modified_at": _mtime(path),
         "started_at": started,
     }
-    duplicate_of = _loaded_file_with_sha(con, sha)
+    duplicate_of = _loaded_file_with_sha(con, sha) if spec.same_bytes_are_duplicates else None
     if duplicate_of:
         return _record(
             con,
@@ -304,6 +304,8 @@ def _load_rows(
         inserted = _insert_loadable(con, spec, records, lineage, keep_extras=True)
     rows_read = records.rows_read
     if rows_read == 0:
+        if records.empty_ok:
+            return 0, 0, 0, None
         raise RejectedFile("the file holds no records")
     quarantined = list(records.bad_rows)
     if inserted + len(quarantined) < rows_read:

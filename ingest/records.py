@@ -17,6 +17,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,9 @@ class Records:
     failure: RejectedFile | None = None
     # Top-level keys seen in a sample of JSON records (the first ones, then one in KEY_SAMPLE_EVERY).
     sampled_keys: set[str] = field(default_factory=set)
+    # True when the file parsed and simply holds no records (an API page of empty buckets, a CSV
+    # header with no rows): such a file is loaded with zero rows, not rejected.
+    empty_ok: bool = False
 
     def arrow_reader(self) -> pa.RecordBatchReader:
         """A single-use Arrow stream over the batches, for DuckDB to scan."""
@@ -260,7 +264,7 @@ def csv_rows(path: Path) -> Records:
         duplicated = sorted({c for c in columns if columns.count(c) > 1})
         raise RejectedFile(f"the header repeats column names: {', '.join(duplicated)}")
     schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in columns])
-    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema)
+    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema, empty_ok=True)
 
     def batches() -> Iterator[pa.RecordBatch]:
         reader = csv.reader(text, delimiter=delimiter)
@@ -359,6 +363,7 @@ def json_documents(path: Path, flatten: Callable[[object], Iterator[dict]]) -> R
     result, each carrying its bucket's times); each record becomes one line of JSON text. Such
     files are small (a page holds at most a few thousand results), so documents are parsed whole.
     A document that is not valid JSON rejects the file: there is no way to know which records it held.
+    Numbers are parsed as exact decimals, so money written as 0.1234567890123456789 keeps its digits.
     """
     _require_content(path)
     schema = pa.schema([("rn", pa.int64()), ("line", pa.string())])
@@ -368,9 +373,11 @@ def json_documents(path: Path, flatten: Callable[[object], Iterator[dict]]) -> R
         lines: list[str] = []
         for document in _documents(path):
             for record in flatten(document):
-                lines.append(json.dumps(record, separators=(",", ":")))
-                records.sampled_keys.update(record)
+                lines.append(json.dumps(record, separators=(",", ":"), default=_exact_number))
+                if isinstance(record, dict):
+                    records.sampled_keys.update(record)
         records.rows_read = len(lines)
+        records.empty_ok = True
         if lines:
             yield pa.RecordBatch.from_arrays(
                 [pa.array(np.arange(1, len(lines) + 1, dtype=np.int64)), pa.array(lines, pa.string())],
@@ -379,6 +386,13 @@ def json_documents(path: Path, flatten: Callable[[object], Iterator[dict]]) -> R
 
     records.batches = batches()
     return records
+
+
+def _exact_number(value: object) -> str:
+    # A Decimal is written as text; loaders cast the text, so no digit is lost to a float.
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _documents(path: Path) -> Iterator[object]:
@@ -392,7 +406,7 @@ def _documents(path: Path) -> Iterator[object]:
     if not text.strip():
         raise RejectedFile("the file is empty")
     try:
-        yield json.loads(text)
+        yield json.loads(text, parse_float=Decimal)
         return
     except ValueError as whole_error:
         lines = [line for line in text.splitlines() if line.strip()]
@@ -402,7 +416,7 @@ def _documents(path: Path) -> Iterator[object]:
         if not line.strip():
             continue
         try:
-            yield json.loads(line)
+            yield json.loads(line, parse_float=Decimal)
         except ValueError as exc:
             raise RejectedFile(f"line {number} is not valid JSON: {exc}") from exc
 
@@ -417,7 +431,7 @@ def parquet_rows(path: Path) -> Records:
         raise RejectedFile(f"not a readable Parquet file: {exc}") from exc
     columns = tuple(parquet.schema_arrow.names)
     schema = pa.schema([("rn", pa.int64())] + [(c, pa.string()) for c in columns])
-    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema)
+    records = Records(kind="csv", columns=columns, batches=iter(()), schema=schema, empty_ok=True)
 
     def batches() -> Iterator[pa.RecordBatch]:
         next_rn = 1

@@ -91,6 +91,9 @@ class SourceSpec:
     reader: Callable[[Path], Any] | None = None
     # Row checks beyond the fields' own, as (SQL condition, reason) pairs; the first that holds wins.
     checks: tuple[tuple[str, str], ...] = ()
+    # A file with the bytes of one already loaded adds nothing, except for snapshots: this week's
+    # seat listing may equal last week's and is still this week's snapshot (its date is in its name).
+    same_bytes_are_duplicates: bool = True
     # When a folder feeds several tables, the file names (glob, matched without a .gz suffix)
     # this spec loads; None loads every file of the folder no other spec claims.
     file_pattern: str | None = None

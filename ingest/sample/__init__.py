@@ -10,7 +10,14 @@ from pathlib import Path
 import duckdb
 
 from ingest.sample import company
+from ingest.sample.anthropic import AnthropicCostWriter, AnthropicUsageWriter
+from ingest.sample.cloud import AwsCurWriter, AzureFocusWriter
 from ingest.sample.gateway import GatewayWriter
+from ingest.sample.openai import OpenAICostsWriter, OpenAIUsageWriter
+from ingest.sample.outcomes import OutcomesWriter
+from ingest.sample.reference import ReferenceWriter
+from ingest.sample.seats import CopilotSeatsWriter, M365CopilotWriter, SeatCsvWriter
+from ingest.sample.telemetry import TelemetryWriter
 from ingest.sample.traffic import scale_for, simulate_day
 from ingest.sample.writer import SourceWriter
 
@@ -63,6 +70,19 @@ def generate(
 
 
 def source_writers(seed: int) -> list[SourceWriter]:
-    """One writer per source folder, all fed the same days."""
-    del seed  # writers that draw their own randomness take it from here
-    return [GatewayWriter()]
+    """One writer per source folder, all fed the same days; those that draw randomness take the seed."""
+    return [
+        GatewayWriter(),
+        OpenAIUsageWriter(),
+        OpenAICostsWriter(),
+        AnthropicUsageWriter(),
+        AnthropicCostWriter(),
+        AwsCurWriter(seed),
+        AzureFocusWriter(seed),
+        TelemetryWriter(seed),
+        OutcomesWriter(seed),
+        CopilotSeatsWriter(seed),
+        M365CopilotWriter(seed),
+        SeatCsvWriter(seed),
+        ReferenceWriter(),
+    ]

@@ -23,7 +23,7 @@ def test_same_seed_writes_the_same_bytes_and_another_seed_does_not(tmp_path):
     generate(tmp_path / "c", days=3, requests_per_day=200, seed=12)
 
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
-    assert len(_digest(tmp_path / "a")) == 3
+    assert len([name for name in _digest(tmp_path / "a") if name.startswith("litellm/")]) == 3
     assert _digest(tmp_path / "a") != _digest(tmp_path / "c")
 
 

@@ -1,0 +1,61 @@
+{#-
+    A person belongs to one team at a time and a credential to one owner: two periods of the same
+    person (or credential) that overlap would allocate the same spend twice. Periods are half-open
+    [valid_from, valid_to); NULL is open on that side. Returns each overlapping pair once.
+-#}
+with
+
+people as (
+
+    select * from {{ ref('int_reference_people_deduplicated') }}
+
+),
+
+credentials as (
+
+    select * from {{ ref('int_reference_credentials_deduplicated') }}
+
+),
+
+periods as (
+
+    select
+        'person' as subject_kind,
+        person_id as subject_id,
+        person_period_id as period_id,
+        valid_from,
+        valid_to
+    from people
+    union all
+    select
+        'credential' as subject_kind,
+        {{ dbt.concat(["credential_type", "'|'", "credential_id"]) }} as subject_id,
+        credential_period_id as period_id,
+        valid_from,
+        valid_to
+    from credentials
+
+),
+
+overlapping_periods as (
+
+    select
+        earlier.subject_kind,
+        earlier.subject_id,
+        earlier.period_id,
+        later.period_id as overlapping_period_id
+    from periods as earlier
+    inner join periods as later
+        on
+            earlier.subject_kind = later.subject_kind
+            and earlier.subject_id = later.subject_id
+            and earlier.period_id < later.period_id
+    where
+        coalesce(earlier.valid_from, cast('0001-01-01' as date))
+        < coalesce(later.valid_to, cast('9999-12-31' as date))
+        and coalesce(later.valid_from, cast('0001-01-01' as date))
+        < coalesce(earlier.valid_to, cast('9999-12-31' as date))
+
+)
+
+select * from overlapping_periods
