@@ -53,7 +53,7 @@ figure = px.bar(
     labels={"cost_usd": "Cost (USD)", "month": ""},
 )
 figure.update_yaxes(tickprefix="$", tickformat=",.0f")
-st.plotly_chart(figure, use_container_width=True)
+st.plotly_chart(figure, width="stretch")
 
 left, right = st.columns(2)
 for column, dimension, title in ((left, "team", "By team"), (right, "model", "By model")):
@@ -64,7 +64,7 @@ for column, dimension, title in ((left, "team", "By team"), (right, "model", "By
         st.dataframe(
             frame,
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={
                 "cost_usd": st.column_config.NumberColumn("Cost (USD)", format="dollar"),
                 "requests": st.column_config.NumberColumn("Requests", format="localized"),

@@ -49,12 +49,12 @@ def test_headline_numbers_equal_sql_over_the_published_copy(overview, demo_paths
 def test_team_table_lists_every_team_with_its_cost(overview, demo_paths):
     expected = query(
         demo_paths.serving,
-        "select t.team_name, round(sum(s.gateway_cost_usd)::double, 6) from marts.fct_daily_gateway_spend s "
+        "select t.team_name, round(sum(s.gateway_cost_usd), 2)::double from marts.fct_daily_gateway_spend s "
         "join marts.dim_teams t using (team_id) group by 1 order by 2 desc",
     )
     table = overview.dataframe[0].value
 
-    assert list(zip(table["team"], table["cost_usd"].round(6), strict=True)) == expected
+    assert list(zip(table["team"], table["cost_usd"].round(2), strict=True)) == expected
 
 
 def test_without_a_published_copy_the_page_says_what_to_do(tmp_path, monkeypatch):
