@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -195,55 +196,70 @@ def _record_rejection(
 
 
 def load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing_dir: Path, path: Path) -> FileLoad:
-    """Load one file in one transaction and return its record; never raises for bad input."""
+    """Load one file in one transaction and return its record; never raises for bad input.
+
+    The file's sha256 is computed in a background thread while DuckDB loads it (hashing a large
+    file costs as much as a third of loading it); a file whose bytes were loaded before is then
+    rolled back and recorded as a duplicate.
+    """
     started = utc_now()
     load_id = _new_load_id(started)
     rel = _relative(landing_dir, path)
-    sha = readers.file_sha256(path)
     base = {
         "load_id": load_id,
         "source": spec.name,
         "file": rel,
-        "sha256": sha,
         "size_bytes": path.stat().st_size,
         "modified_at": _mtime(path),
         "started_at": started,
     }
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        sha_future = hasher.submit(readers.file_sha256, path)
+        # Filter pushdown would copy each row's JSON parse into every predicate of the split below;
+        # rows carry their own row numbers, so insertion order need not be kept.
+        con.execute("set disabled_optimizers = 'filter_pushdown'")
+        con.execute("set preserve_insertion_order = false")
+        con.execute("begin transaction")
+        try:
+            counts = _load_rows(con, spec, path, load_id, rel, started)
+            sha = sha_future.result()
+        except RejectedFile as exc:
+            con.execute("rollback")
+            return _record(con, {**base, "sha256": _digest_or_none(sha_future)}, "rejected", error=str(exc))
+        except BaseException:
+            con.execute("rollback")
+            raise
+        finally:
+            con.execute("reset disabled_optimizers")
+            con.execute("reset preserve_insertion_order")
     duplicate_of = _loaded_file_with_sha(con, sha) if spec.same_bytes_are_duplicates else None
     if duplicate_of:
+        con.execute("rollback")
         return _record(
             con,
-            base,
+            {**base, "sha256": sha},
             "duplicate",
             error=f"same bytes as {duplicate_of}, already loaded; nothing loaded again",
         )
-    # Filter pushdown would copy each row's JSON parse into every predicate of the split below;
-    # rows carry their own row numbers, so insertion order need not be kept.
-    con.execute("set disabled_optimizers = 'filter_pushdown'")
-    con.execute("set preserve_insertion_order = false")
-    con.execute("begin transaction")
-    try:
-        rows_read, rows_loaded, rows_quarantined, extras = _load_rows(
-            con, spec, path, load_id, rel, sha, started
-        )
-    except RejectedFile as exc:
-        con.execute("rollback")
-        return _record(con, base, "rejected", error=str(exc))
-    except BaseException:
-        con.execute("rollback")
-        raise
-    finally:
-        con.execute("reset disabled_optimizers")
-        con.execute("reset preserve_insertion_order")
+    rows_read, rows_loaded, rows_quarantined, extras = counts
+    _set_quarantine_sha(con, load_id, sha)
     load = _record(
         con,
-        base,
+        {**base, "sha256": sha},
         "loaded",
         rows=(rows_read, rows_loaded, rows_quarantined),
         extra_columns=extras,
     )
     con.execute("commit")
     return load
+
+
+def _digest_or_none(future: Future[str]) -> str | None:
+    # A file that cannot be read cannot be hashed either; its rejection says why.
+    try:
+        return future.result()
+    except OSError:
+        return None
 
 
 def _record(
@@ -290,10 +306,9 @@ def _load_rows(
     path: Path,
     load_id: str,
     rel: str,
-    sha: str,
     loaded_at: datetime,
 ) -> tuple[int, int, int, str | None]:
-    lineage = [spec.name, rel, sha, load_id, loaded_at]
+    lineage = [spec.name, rel, load_id, loaded_at]
     records = open_records(spec, path)
     _require_columns(spec, records)
     inserted = _insert_loadable(con, spec, records, lineage, keep_extras=records.kind == "csv")
@@ -316,7 +331,7 @@ def _load_rows(
             f"none of its {rows_read} records could be loaded as {spec.name} rows; "
             f"first problem, line {line}: {reason}"
         )
-    _insert_quarantine(con, spec, rel, sha, load_id, quarantined)
+    _insert_quarantine(con, spec, rel, load_id, quarantined)
     if inserted + len(quarantined) != rows_read:
         raise RuntimeError(
             f"{rel}: read {rows_read} rows but loaded {inserted} and quarantined {len(quarantined)}"
@@ -331,14 +346,14 @@ def _insert_loadable(
     lineage: list,
     keep_extras: bool,
 ) -> int:
-    """Insert the loadable records with their lineage (source, file, sha256, load id, loaded-at)."""
+    """Insert the loadable records with their lineage (source, file, load id, loaded-at)."""
     select = projection_sql(spec, records.kind, records.columns, keep_extras=keep_extras)
     columns = ", ".join(quote(name) for name, _ in spec.raw_columns())
     source_columns = ", ".join(quote(f.name) for f in spec.fields)
     with _scanning(con, records):
         return con.execute(
             f"insert into {raw_table(spec)} ({columns}) "
-            f"select {source_columns}, _extra, ?, ?, ?, rn, ?, ? from ({select}) where _reason is null",
+            f"select {source_columns}, _extra, ?, ?, rn, ?, ? from ({select}) where _reason is null",
             lineage,
         ).fetchone()[0]
 
@@ -385,7 +400,6 @@ def _insert_quarantine(
     con: duckdb.DuckDBPyConnection,
     spec: SourceSpec,
     rel: str,
-    sha: str,
     load_id: str,
     rows: list[tuple[int, str, str]],
 ) -> None:
@@ -396,7 +410,7 @@ def _insert_quarantine(
             "load_id": [load_id] * len(rows),
             "source": [spec.name] * len(rows),
             "file": [rel] * len(rows),
-            "file_sha256": [sha] * len(rows),
+            "file_sha256": [""] * len(rows),
             "row_number": [r[0] for r in rows],
             "reason": [r[1] for r in rows],
             "raw_text": [redact_raw_text(r[2]) if r[2] is not None else None for r in rows],
@@ -404,6 +418,11 @@ def _insert_quarantine(
     )
     con.register("_quarantine", table)
     con.execute(f"insert into {INGEST_SCHEMA}.quarantine select * from _quarantine")
+
+
+def _set_quarantine_sha(con: duckdb.DuckDBPyConnection, load_id: str, sha: str) -> None:
+    # Quarantined rows are few; they get the sha once the hash is done.
+    con.execute(f"update {INGEST_SCHEMA}.quarantine set file_sha256 = ? where load_id = ?", [sha, load_id])
 
 
 def _extra_columns(

@@ -15,6 +15,7 @@ from functools import cache
 from importlib.metadata import version
 
 import duckdb
+import pyarrow as pa
 from genai_prices.data_snapshot import get_snapshot
 from genai_prices.types import ModelInfo, ModelPrice, StartDateConstraint, TieredPrices
 
@@ -188,8 +189,9 @@ def load_catalogue(con: duckdb.DuckDBPyConnection) -> int:
         )"""
     )
     rows = catalogue_rows()
-    con.executemany(
-        f"insert into {CATALOGUE_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(*row, current) for row in rows],
-    )
+    columns = list(zip(*rows, strict=True))
+    names = [f"c{i}" for i in range(len(columns))]
+    con.register("_catalogue", pa.table(dict(zip(names, columns, strict=True))))
+    con.execute(f"insert into {CATALOGUE_TABLE} select *, ? from _catalogue", [current])
+    con.unregister("_catalogue")
     return len(rows)

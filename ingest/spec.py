@@ -130,10 +130,11 @@ class SourceSpec:
         return [(f.name, f.type) for f in self.fields] + [("_extra", "JSON"), *LINEAGE_COLUMNS]
 
 
+# Stored with every raw row. The file's sha256, known only once the file has been read through,
+# comes from the load record: the raw relation readers see adds it by load id (see warehouse.py).
 LINEAGE_COLUMNS = (
     ("_source", "VARCHAR"),
     ("_file", "VARCHAR"),
-    ("_file_sha256", "VARCHAR"),
     ("_row_number", "BIGINT"),
     ("_load_id", "VARCHAR"),
     ("_loaded_at", "TIMESTAMP"),

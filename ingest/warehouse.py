@@ -1,7 +1,11 @@
 """The raw layer's tables: one per source, plus the load record and the quarantine.
 
 `ingest.file_loads` has one row per landed file the loader looked at; `ingest.quarantine` has one
-row per record that could not be loaded. Raw tables gain columns when a spec grows, never lose them.
+row per record that could not be loaded. Each source's rows are stored in `raw.<table>__rows`;
+readers use the view `raw.<table>`, which adds the file's sha256 from its load record, so every row
+carries its full lineage (source, file, sha256, row number, load id, loaded-at) while the loader
+hashes the file at the same time as it loads it. Raw tables gain columns when a spec grows, never
+lose them.
 """
 
 from __future__ import annotations
@@ -78,7 +82,12 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec]) -> None:
 
 
 def raw_table(spec: SourceSpec) -> str:
-    """The quoted, schema-qualified raw table of a source."""
+    """The quoted, schema-qualified table the loader writes a source's rows to."""
+    return f"{RAW_SCHEMA}.{quote(spec.table + '__rows')}"
+
+
+def raw_view(spec: SourceSpec) -> str:
+    """The quoted, schema-qualified relation readers use: the rows with their file's sha256."""
     return f"{RAW_SCHEMA}.{quote(spec.table)}"
 
 
@@ -88,13 +97,18 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
         row[0]
         for row in con.execute(
             "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-            [RAW_SCHEMA, spec.table],
+            [RAW_SCHEMA, spec.table + "__rows"],
         ).fetchall()
     }
     if not existing:
         body = ", ".join(f"{quote(name)} {type_}" for name, type_ in columns)
         con.execute(f"create table {raw_table(spec)} ({body})")
-        return
     for name, type_ in columns:
-        if name not in existing:
+        if existing and name not in existing:
             con.execute(f"alter table {raw_table(spec)} add column {quote(name)} {type_}")
+    con.execute(
+        f"""create or replace view {raw_view(spec)} as
+        select loaded.*, file_loads.sha256 as _file_sha256
+        from {raw_table(spec)} as loaded
+        inner join {INGEST_SCHEMA}.file_loads as file_loads on loaded._load_id = file_loads.load_id"""
+    )
