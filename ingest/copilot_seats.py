@@ -32,10 +32,10 @@ An organisation listing does not name its organisation (`organization_login` is 
 organisations land separate listings for the same day, use the enterprise listing instead, because
 the newest listing of a day replaces the older one (`int_copilot_seats_seats_deduplicated`).
 
-Limits, from the loader's rules: a listing with no seats at all is rejected (a file must hold a
-record), so that day has no snapshot; and a file whose bytes equal an already loaded file's is
-recorded as a duplicate and loads nothing, so a listing identical byte for byte to an earlier day's
-(nobody used Copilot in between) leaves its day without a snapshot.
+A listing with no seats loads with zero rows: that day's snapshot says nobody holds a seat. A
+listing identical byte for byte to an earlier day's (nobody used Copilot in between) is still its
+own day's snapshot, so it is loaded, not set aside as a duplicate; the same file landed twice under
+the same name is loaded once.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ else the UTC date of the file's modification time, as for Copilot seat listings 
 `ingest.snapshots`); `snapshot_date_from` records which rule gave it. Name files
 `seats_<tool>_<YYYY-MM-DD>.csv`. The newest file listing a tool on a snapshot date replaces older ones
 for that tool and date (`int_seats_seats_deduplicated`). As for Copilot listings, a file identical
-byte for byte to one loaded before is recorded as a duplicate and loads nothing, so its day has no
-snapshot; a header-only file (no seats) is rejected.
+byte for byte to an earlier day's is still its own day's snapshot and is loaded; a header-only file
+loads with zero rows.
 """
 
 from __future__ import annotations
