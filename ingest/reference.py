@@ -24,8 +24,10 @@ Files and their columns (required ones in bold):
 - `people*.csv`: **person_id**, **email**, display_name, github_login, microsoft_upn, gateway_user_id
   (the person's LiteLLM user id), **team_id**, valid_from, valid_to. One row per person per team period.
 - `credentials*.csv`: **credential_type**, **credential_id**, credential_name, **team_id**, workflow_id,
-  valid_from, valid_to, note. Who owns a gateway key, provider project, workspace or key, IAM
-  principal, tag or cloud resource, over time.
+  valid_from, valid_to, note, allocation. Who owns a gateway key, provider project, workspace or key,
+  IAM principal, tag or cloud resource, over time. `allocation` is `owner` (the default: the bill goes
+  to the owning team) or `gateway_traffic` for the gateway's own provider credentials, whose bill holds
+  every team's gateway calls and is split by the gateway's spend logs.
 - `tools*.csv`: **tool_id**, **tool_name**, vendor, category, **billing_model** (`seat` or `usage`),
   list_monthly_price, currency.
 - `budgets*.csv`: **team_id**, **month** (`YYYY-MM`), **budget**, **currency**.
@@ -62,6 +64,9 @@ CREDENTIAL_TYPES = (
     "azure_resource",
     "azure_tag",
 )
+# How a credential's bill is allocated: to its owner, or, for a gateway's own provider credential,
+# across the teams whose calls the gateway made with it.
+ALLOCATIONS = ("owner", "gateway_traffic")
 BILLING_MODELS = ("seat", "usage")
 
 _MONEY = "DECIMAL(38, 18)"
@@ -160,8 +165,13 @@ CREDENTIALS = _spec(
         date_field("valid_from"),
         date_field("valid_to"),
         Field("note", "VARCHAR", expr="aispend_scrub({text})"),
+        _text("allocation"),
     ),
-    (_choice_check("credential_type", CREDENTIAL_TYPES), _period_check()),
+    (
+        _choice_check("credential_type", CREDENTIAL_TYPES),
+        _choice_check("allocation", ALLOCATIONS),
+        _period_check(),
+    ),
 )
 
 TOOLS = _spec(

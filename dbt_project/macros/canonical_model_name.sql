@@ -6,8 +6,10 @@
     Steps: lower-case; drop a routing prefix up to the last `/`; drop Bedrock's inference-profile
     region and vendor prefixes and version suffix; drop a date or `-latest` suffix and Marketplace's
     "(Amazon Bedrock Edition)"; spaces become dashes, and so do the dots of Claude names (Anthropic
-    writes 4-5 where OpenAI writes 4.1). Every pattern is anchored, so one replacement each is the
-    same on every engine; `[.]` stands for a dot so no engine's escaping rules matter.
+    writes 4-5 where OpenAI writes 4.1). Bedrock's usage types name Claude version first
+    (`Claude4.5Sonnet`): that becomes `claude-sonnet-4-5`. Every pattern is anchored, so one
+    replacement each is the same on every engine; `[.]` stands for a dot so no engine's escaping
+    rules matter.
 -#}
 {% macro canonical_model_name(expression) %}
     {%- set stripped -%}
@@ -32,6 +34,9 @@
         )
     {%- endset -%}
     case
+        when {{ regex_matches(stripped, "'^claude[0-9.]+(sonnet|haiku|opus)$'") }}
+            then 'claude-' || regexp_extract({{ stripped }}, '(sonnet|haiku|opus)$', 1) || '-'
+                || replace(regexp_extract({{ stripped }}, '^claude([0-9.]+)', 1), '.', '-')
         when lower({{ expression }}) like '%claude%'
             then replace(replace({{ stripped }}, ' ', '-'), '.', '-')
         else replace({{ stripped }}, ' ', '-')

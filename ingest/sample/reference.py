@@ -55,6 +55,7 @@ CREDENTIALS_HEADER = (
     "valid_from",
     "valid_to",
     "note",
+    "allocation",
 )
 TOOLS_HEADER = (
     "tool_id",
@@ -133,8 +134,19 @@ def _credential(
     valid_from: date | None = None,
     valid_to: date | None = None,
     note: str = "",
+    allocation: str = "owner",
 ) -> tuple:
-    return (kind, credential_id, name, team_id, workflow_id or "", _day(valid_from), _day(valid_to), note)
+    return (
+        kind,
+        credential_id,
+        name,
+        team_id,
+        workflow_id or "",
+        _day(valid_from),
+        _day(valid_to),
+        note,
+        allocation,
+    )
 
 
 def credentials_rows(last_day: date) -> list[tuple]:
@@ -162,12 +174,38 @@ def credentials_rows(last_day: date) -> list[tuple]:
     gateway_project, gateway_key = company.OPENAI_CREDENTIALS["gateway"]
     gateway_workspace, gateway_api_key = company.ANTHROPIC_CREDENTIALS["gateway"]
     rows += [
-        _credential("openai_project", gateway_project, "LiteLLM gateway", "platform", note=GATEWAY_NOTE),
-        _credential("openai_api_key", gateway_key, "litellm-gateway", "platform", note=GATEWAY_NOTE),
         _credential(
-            "anthropic_workspace", gateway_workspace, "LiteLLM gateway", "platform", note=GATEWAY_NOTE
+            "openai_project",
+            gateway_project,
+            "LiteLLM gateway",
+            "platform",
+            note=GATEWAY_NOTE,
+            allocation="gateway_traffic",
         ),
-        _credential("anthropic_api_key", gateway_api_key, "litellm-gateway", "platform", note=GATEWAY_NOTE),
+        _credential(
+            "openai_api_key",
+            gateway_key,
+            "litellm-gateway",
+            "platform",
+            note=GATEWAY_NOTE,
+            allocation="gateway_traffic",
+        ),
+        _credential(
+            "anthropic_workspace",
+            gateway_workspace,
+            "LiteLLM gateway",
+            "platform",
+            note=GATEWAY_NOTE,
+            allocation="gateway_traffic",
+        ),
+        _credential(
+            "anthropic_api_key",
+            gateway_api_key,
+            "litellm-gateway",
+            "platform",
+            note=GATEWAY_NOTE,
+            allocation="gateway_traffic",
+        ),
     ]
     # Direct callers: the team's project or workspace, and the workflow's own key.
     for route, credentials, (container, key_kind) in (

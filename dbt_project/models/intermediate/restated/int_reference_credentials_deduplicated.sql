@@ -28,6 +28,7 @@ final as (
         valid_from,
         valid_to,
         note,
+        allocation,
         source_file,
         source_row_number,
         load_id,

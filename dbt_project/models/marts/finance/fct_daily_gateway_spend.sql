@@ -14,30 +14,10 @@ with
 
 requests as (
 
-    select * from {{ ref('int_gateway_requests_deduplicated') }}
+    select * from {{ ref('int_gateway_requests_allocated') }}
     {% if is_incremental() %}
         where request_date in ({{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date') }})
     {% endif %}
-
-),
-
-attributed as (
-
-    select
-        request_date,
-        coalesce(gateway_team_id, 'unallocated') as team_id,
-        coalesce(workflow_id, 'unassigned') as workflow_id,
-        provider,
-        model,
-        is_success,
-        uncached_input_tokens,
-        cache_read_tokens,
-        cache_write_tokens,
-        output_tokens,
-        reasoning_tokens,
-        gateway_cost_usd,
-        _loaded_at
-    from requests
 
 ),
 
@@ -48,7 +28,7 @@ daily as (
         team_id,
         workflow_id,
         provider,
-        model,
+        model_id,
         count(*) as requests,
         sum(case when is_success then 1 else 0 end) as successful_requests,
         sum(uncached_input_tokens) as uncached_input_tokens,
@@ -57,9 +37,10 @@ daily as (
         sum(output_tokens) as output_tokens,
         sum(reasoning_tokens) as reasoning_tokens,
         sum(gateway_cost_usd) as gateway_cost_usd,
+        sum(list_cost_usd) as list_cost_usd,
         max(_loaded_at) as last_loaded_at
-    from attributed
-    group by request_date, team_id, workflow_id, provider, model
+    from requests
+    group by request_date, team_id, workflow_id, provider, model_id
 
 ),
 
@@ -68,13 +49,13 @@ final as (
     select
         {{ dbt.hash(dbt.concat([
             dbt.safe_cast('spend_date', api.Column.translate_type('string')),
-            "'|'", 'team_id', "'|'", 'workflow_id', "'|'", 'provider', "'|'", 'model'
+            "'|'", 'team_id', "'|'", 'workflow_id', "'|'", 'provider', "'|'", 'model_id'
         ])) }} as daily_spend_id,
         spend_date,
         team_id,
         workflow_id,
         provider,
-        model,
+        model_id,
         cast(requests as bigint) as requests,
         cast(successful_requests as bigint) as successful_requests,
         cast(uncached_input_tokens as bigint) as uncached_input_tokens,
@@ -83,6 +64,7 @@ final as (
         cast(output_tokens as bigint) as output_tokens,
         cast(reasoning_tokens as bigint) as reasoning_tokens,
         cast(gateway_cost_usd as decimal(38, 10)) as gateway_cost_usd,
+        cast(list_cost_usd as decimal(38, 10)) as list_cost_usd,
         'USD' as currency,
         last_loaded_at
     from daily

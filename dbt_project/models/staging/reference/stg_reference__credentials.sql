@@ -23,6 +23,7 @@ renamed as (
         valid_from,
         case when valid_to < cast('9999-01-01' as date) then valid_to end as valid_to,
         note,
+        coalesce(nullif(lower(trim(allocation)), ''), 'owner') as allocation,
         _file as source_file,
         _row_number as source_row_number,
         _load_id as load_id,

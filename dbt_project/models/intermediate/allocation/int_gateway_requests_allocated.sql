@@ -1,0 +1,123 @@
+{#-
+    Every gateway request with the team and workflow it belongs to, its canonical model, and its cost
+    at the catalogue's list price. The team is the key's owner on the day of the request according to
+    reference/credentials.csv (so a key that moves team takes only its later spend along); failing
+    that, the team LiteLLM itself recorded; failing that, `unallocated`. The workflow is the one the
+    calling service named, else the key's workflow.
+-#}
+with
+
+requests as (
+
+    select * from {{ ref('int_gateway_requests_deduplicated') }}
+
+),
+
+credentials as (
+
+    select * from {{ ref('int_reference_credentials_deduplicated') }}
+    where credential_type = 'litellm_key'
+
+),
+
+model_names as (
+
+    select * from {{ ref('int_model_names_canonicalised') }}
+
+),
+
+list_prices as (
+
+    select * from {{ ref('int_list_prices_dated') }}
+
+),
+
+owned as (
+
+    select
+        requests.*,
+        credentials.team_id as owner_team_id,
+        credentials.workflow_id as owner_workflow_id
+    from requests
+    left join credentials
+        on
+            requests.api_key_hash = credentials.credential_id
+            and requests.request_date >= coalesce(credentials.valid_from, cast('1900-01-01' as date))
+            and (credentials.valid_to is null or requests.request_date < credentials.valid_to)
+
+),
+
+priced as (
+
+    select
+        owned.*,
+        model_names.model_id,
+        list_prices.input_usd_per_mtok,
+        list_prices.cache_read_usd_per_mtok,
+        list_prices.cache_write_usd_per_mtok,
+        list_prices.output_usd_per_mtok
+    from owned
+    left join model_names
+        on
+            owned.provider = model_names.provider
+            and owned.model = model_names.source_model
+    left join list_prices
+        on
+            owned.provider = list_prices.provider
+            and model_names.model_id = list_prices.model_id
+            and owned.request_date >= list_prices.valid_from
+            and owned.request_date < list_prices.valid_to
+
+),
+
+final as (
+
+    select
+        request_id,
+        request_date,
+        started_at,
+        ended_at,
+        is_success,
+        provider,
+        model as source_model,
+        coalesce(model_id, model) as model_id,
+        coalesce(owner_team_id, gateway_team_id, 'unallocated') as team_id,
+        case
+            when owner_team_id is not null then 'credential_owner'
+            when gateway_team_id is not null then 'gateway_team'
+            else 'unallocated'
+        end as allocation_rule,
+        coalesce(workflow_id, owner_workflow_id, 'unassigned') as workflow_id,
+        task_id,
+        attempt,
+        api_key_hash,
+        key_alias,
+        gateway_user_id,
+        uncached_input_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        output_tokens,
+        reasoning_tokens,
+        gateway_cost_usd,
+        gateway_input_usd_per_mtok,
+        gateway_output_usd_per_mtok,
+        input_usd_per_mtok as list_input_usd_per_mtok,
+        output_usd_per_mtok as list_output_usd_per_mtok,
+        cast(
+            (
+                uncached_input_tokens * input_usd_per_mtok
+                + cache_read_tokens * cache_read_usd_per_mtok
+                + cache_write_tokens * cache_write_usd_per_mtok
+                + (output_tokens + reasoning_tokens) * output_usd_per_mtok
+            ) * 0.000001
+            as decimal(38, 10)
+        ) as list_cost_usd,
+        source_file,
+        source_row_number,
+        load_id,
+        _loaded_at
+    from priced
+
+)
+
+select * from final

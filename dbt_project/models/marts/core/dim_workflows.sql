@@ -1,0 +1,75 @@
+{#-
+    Every workflow any source names: gateway calls, telemetry spans, task outcomes and credentials,
+    with the team that owns it (the team of the newest credential dedicated to it, else the team its
+    gateway calls belong to most).
+-#}
+with
+
+credential_workflows as (
+
+    select
+        workflow_id,
+        team_id,
+        row_number() over (
+            partition by workflow_id
+            order by coalesce(valid_from, cast('1900-01-01' as date)) desc
+        ) as recency
+    from {{ ref('int_reference_credentials_deduplicated') }}
+    where workflow_id is not null and workflow_id <> ''
+
+),
+
+gateway_workflows as (
+
+    select
+        workflow_id,
+        team_id,
+        row_number() over (partition by workflow_id order by count(*) desc, team_id) as recency
+    from {{ ref('int_gateway_requests_allocated') }}
+    where workflow_id <> 'unassigned'
+    group by workflow_id, team_id
+
+),
+
+task_workflows as (
+
+    select distinct workflow_id from {{ ref('int_task_outcomes_tasks_deduplicated') }}
+
+),
+
+telemetry_workflows as (
+
+    select distinct workflow_id from {{ ref('stg_otel_genai__model_calls') }}
+    where workflow_id is not null
+
+),
+
+all_workflows as (
+
+    select workflow_id from credential_workflows
+    union
+    select workflow_id from gateway_workflows
+    union
+    select workflow_id from task_workflows
+    union
+    select workflow_id from telemetry_workflows
+    union
+    select 'unassigned' as workflow_id
+
+),
+
+final as (
+
+    select
+        all_workflows.workflow_id,
+        coalesce(credential_workflows.team_id, gateway_workflows.team_id, 'unallocated') as owner_team_id,
+        all_workflows.workflow_id = 'unassigned' as is_unassigned
+    from all_workflows
+    left join credential_workflows
+        on all_workflows.workflow_id = credential_workflows.workflow_id and credential_workflows.recency = 1
+    left join gateway_workflows
+        on all_workflows.workflow_id = gateway_workflows.workflow_id and gateway_workflows.recency = 1
+
+)
+
+select * from final
