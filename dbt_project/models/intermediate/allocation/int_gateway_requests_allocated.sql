@@ -101,7 +101,11 @@ final as (
         gateway_cost_usd,
         gateway_input_usd_per_mtok,
         gateway_output_usd_per_mtok,
+        gateway_cache_read_usd_per_mtok,
+        gateway_cache_write_usd_per_mtok,
         input_usd_per_mtok as list_input_usd_per_mtok,
+        cache_read_usd_per_mtok as list_cache_read_usd_per_mtok,
+        cache_write_usd_per_mtok as list_cache_write_usd_per_mtok,
         output_usd_per_mtok as list_output_usd_per_mtok,
         cast(
             (

@@ -49,6 +49,8 @@ final as (
         gateway_cost_usd,
         gateway_input_usd_per_mtok,
         gateway_output_usd_per_mtok,
+        gateway_cache_read_usd_per_mtok,
+        gateway_cache_write_usd_per_mtok,
         source_file,
         source_row_number,
         load_id,

@@ -42,6 +42,10 @@ renamed as (
         cast(spend as decimal(38, 10)) as gateway_cost_usd,
         cast(gateway_input_cost_per_token * 1000000 as decimal(38, 10)) as gateway_input_usd_per_mtok,
         cast(gateway_output_cost_per_token * 1000000 as decimal(38, 10)) as gateway_output_usd_per_mtok,
+        cast(gateway_cache_read_cost_per_token * 1000000 as decimal(38, 10))
+            as gateway_cache_read_usd_per_mtok,
+        cast(gateway_cache_write_cost_per_token * 1000000 as decimal(38, 10))
+            as gateway_cache_write_usd_per_mtok,
 
         _file as source_file,
         _row_number as source_row_number,
