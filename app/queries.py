@@ -101,7 +101,7 @@ def spend_by(dimension: str, start: str, end: str) -> pd.DataFrame:
     column = {
         "team": "t.team_name",
         "provider": "s.provider",
-        "model": "s.model",
+        "model": "s.model_id",
         "workflow": "s.workflow_id",
     }[dimension]
     return query(

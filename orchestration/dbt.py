@@ -42,6 +42,9 @@ def dbt_env(paths: DataPaths) -> dict[str, str]:
     env[DATA_DIR_VARIABLE] = str(paths.root)
     env.setdefault("DBT_USE_COLORS", "false")
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # Building part of the project runs only the tests whose every parent is built: a reconciliation
+    # test over the whole ledger must not run when one source's models are rebuilt.
+    env.setdefault("DBT_INDIRECT_SELECTION", "cautious")
     return env
 
 

@@ -7,7 +7,7 @@ import os
 import dagster as dg
 
 from orchestration.defs.dbt import aispend_dbt_assets, dbt_resource
-from orchestration.defs.ingest import raw_source_assets
+from orchestration.defs.ingest import price_catalogue, raw_source_assets
 from orchestration.defs.publish import serving_copy
 from orchestration.defs.schedules import daily_pipeline, daily_schedule, landing_sensor
 from orchestration.paths import DATA_DIR_VARIABLE, data_paths
@@ -16,7 +16,7 @@ from orchestration.paths import DATA_DIR_VARIABLE, data_paths
 os.environ[DATA_DIR_VARIABLE] = str(data_paths().root)
 
 defs = dg.Definitions(
-    assets=[*raw_source_assets, aispend_dbt_assets, serving_copy],
+    assets=[*raw_source_assets, price_catalogue, aispend_dbt_assets, serving_copy],
     jobs=[daily_pipeline],
     schedules=[daily_schedule],
     sensors=[landing_sensor],

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from ingest.loader import FileLoad, spec_for_file
+from ingest.price_catalogue import catalogue_version, load_catalogue
 from ingest.registry import SOURCES
 from ingest.spec import SourceSpec
 from orchestration import pipeline
@@ -78,3 +79,17 @@ def _folders() -> dict[str, list[SourceSpec]]:
 
 
 raw_source_assets = [_landing_folder_asset(folder, specs) for folder, specs in _folders().items()]
+
+
+@dg.asset(
+    key=dg.AssetKey(["genai_prices", "model_prices"]),
+    group_name="raw",
+    kinds={"duckdb"},
+    description="List prices from the genai-prices catalogue snapshot installed with aispend.",
+)
+def price_catalogue() -> dg.MaterializeResult:
+    with pipeline.warehouse_connection(data_paths()) as con:
+        rows = load_catalogue(con)
+    return dg.MaterializeResult(
+        metadata={"rows": dg.MetadataValue.int(rows), "catalogue": catalogue_version()}
+    )

@@ -34,6 +34,12 @@ focus_charges as (
 
 ),
 
+seat_charges as (
+
+    select * from {{ ref('int_seat_charges_monthly') }}
+
+),
+
 openai_lines as (
 
     select
@@ -255,6 +261,57 @@ focus_lines as (
 
 ),
 
+seat_lines as (
+
+    select
+        {{ dbt.concat(["'seats|'", "seat_charge_id"]) }} as billing_line_id,
+        'seats' as source_system,
+        vendor as billing_account_id,
+        vendor as billing_account_name,
+        tool_id as sub_account_id,
+        tool_name as sub_account_name,
+        vendor as provider_name,
+        vendor as publisher_name,
+        vendor as invoice_issuer_name,
+        cast(charge_month_start as {{ dbt.type_timestamp() }}) as billing_period_start,
+        cast(charge_month_end as {{ dbt.type_timestamp() }}) as billing_period_end,
+        cast(charge_month_start as {{ dbt.type_timestamp() }}) as charge_period_start,
+        cast(charge_month_end as {{ dbt.type_timestamp() }}) as charge_period_end,
+        charge_month_start as charge_date,
+        'Purchase' as charge_category,
+        'Recurring' as charge_frequency,
+        {{ dbt.concat(["tool_name", "' seat, '", "holder_id"]) }} as charge_description,
+        tool_name as service_name,
+        tool_id as sku_id,
+        cast(seat_days as decimal(38, 10)) as consumed_quantity,
+        'Seat-days' as consumed_unit,
+        billed_cost,
+        billed_cost as effective_cost,
+        billed_cost as list_cost,
+        billed_cost as contracted_cost,
+        currency as billing_currency,
+        cast(null as {{ dbt.type_string() }}) as region_id,
+        cast(null as {{ dbt.type_string() }}) as resource_id,
+        cast(null as {{ dbt.type_string() }}) as tags,
+        tool_id as provider,
+        cast(null as {{ dbt.type_string() }}) as source_model,
+        cast(null as {{ dbt.type_string() }}) as token_type,
+        false as is_batch,
+        cast(null as {{ dbt.type_string() }}) as credential_type,
+        cast(null as {{ dbt.type_string() }}) as credential_id,
+        cast(null as {{ dbt.type_string() }}) as team_tag,
+        cast(null as {{ dbt.type_string() }}) as workflow_tag,
+        tool_id,
+        person_id,
+        team_id as seat_team_id,
+        true as is_ai_spend,
+        source_file,
+        source_row_number,
+        load_id
+    from seat_charges
+
+),
+
 final as (
 
     select * from openai_lines
@@ -264,6 +321,8 @@ final as (
     select * from aws_lines
     union all
     select * from focus_lines
+    union all
+    select * from seat_lines
 
 )
 

@@ -39,7 +39,7 @@ task_workflows as (
 
 telemetry_workflows as (
 
-    select distinct workflow_id from {{ ref('stg_otel_genai__model_calls') }}
+    select distinct workflow_id from {{ ref('int_otel_genai_model_calls_deduplicated') }}
     where workflow_id is not null
 
 ),

@@ -52,14 +52,7 @@ ledger as (
 
 telemetry as (
 
-    select * from {{ ref('stg_otel_genai__model_calls') }}
-    where is_model_call
-
-),
-
-model_names as (
-
-    select * from {{ ref('int_model_names_canonicalised') }}
+    select * from {{ ref('int_telemetry_model_calls_matched') }}
 
 ),
 
@@ -156,31 +149,13 @@ batch_tokens_daily as (
 telemetry_daily as (
 
     select
-        telemetry.provider,
-        telemetry.call_date as usage_date,
-        coalesce(model_names.model_id, telemetry.model) as model_id,
+        provider,
+        call_date as usage_date,
+        model_id,
         count(*) as telemetry_calls,
-        sum(
-            (
-                telemetry.uncached_input_tokens * list_prices.input_usd_per_mtok
-                + telemetry.cache_read_tokens * list_prices.cache_read_usd_per_mtok
-                + telemetry.cache_write_tokens * list_prices.cache_write_usd_per_mtok
-                + (telemetry.output_tokens + telemetry.reasoning_tokens) * list_prices.output_usd_per_mtok
-            ) * 0.000001
-        ) as telemetry_estimate_usd
+        sum(list_cost_usd) as telemetry_estimate_usd
     from telemetry
-    left join model_names
-        on
-            telemetry.provider = model_names.provider
-            and coalesce(telemetry.response_model, telemetry.request_model, telemetry.model)
-            = model_names.source_model
-    left join list_prices
-        on
-            telemetry.provider = list_prices.provider
-            and model_names.model_id = list_prices.model_id
-            and telemetry.call_date >= list_prices.valid_from
-            and telemetry.call_date < list_prices.valid_to
-    group by telemetry.provider, telemetry.call_date, coalesce(model_names.model_id, telemetry.model)
+    group by provider, call_date, model_id
 
 ),
 

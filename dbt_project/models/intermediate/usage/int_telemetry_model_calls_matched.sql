@@ -1,0 +1,135 @@
+{#-
+    Every traced model call (OpenTelemetry GenAI client span), matched against the gateway's logs and
+    priced at list. A service behind the gateway traces the same calls the gateway logs: its span's
+    response id is LiteLLM's request id. A failed call has no response id, so it is matched by the
+    task and attempt the service's baggage and the gateway's metadata both carry. A matched call is
+    `is_seen_by_gateway`: the gateway already counts it, and counting it again would count it twice.
+    The call's list cost is its tokens at the catalogue's list price of the call's day (standard
+    rate: a span does not say whether a call was batched).
+-#}
+with
+
+calls as (
+
+    select * from {{ ref('int_otel_genai_model_calls_deduplicated') }}
+
+),
+
+gateway_requests as (
+
+    select * from {{ ref('int_gateway_requests_deduplicated') }}
+
+),
+
+model_names as (
+
+    select * from {{ ref('int_model_names_canonicalised') }}
+
+),
+
+list_prices as (
+
+    select * from {{ ref('int_list_prices_dated') }}
+
+),
+
+gateway_request_ids as (
+
+    select distinct request_id from gateway_requests
+
+),
+
+gateway_attempts as (
+
+    select distinct
+        task_id,
+        attempt
+    from gateway_requests
+    where task_id is not null and attempt is not null
+
+),
+
+matched as (
+
+    select
+        calls.*,
+        coalesce(calls.response_model, calls.request_model, calls.model) as source_model,
+        case
+            when gateway_request_ids.request_id is not null then 'response_id'
+            when gateway_attempts.task_id is not null then 'task_attempt'
+        end as gateway_match
+    from calls
+    left join gateway_request_ids
+        on calls.response_id = gateway_request_ids.request_id
+    left join gateway_attempts
+        on
+            calls.response_id is null
+            and calls.task_id = gateway_attempts.task_id
+            and calls.attempt = gateway_attempts.attempt
+
+),
+
+priced as (
+
+    select
+        matched.*,
+        model_names.model_id,
+        list_prices.input_usd_per_mtok,
+        list_prices.cache_read_usd_per_mtok,
+        list_prices.cache_write_usd_per_mtok,
+        list_prices.output_usd_per_mtok
+    from matched
+    left join model_names
+        on
+            matched.provider = model_names.provider
+            and matched.source_model = model_names.source_model
+    left join list_prices
+        on
+            matched.provider = list_prices.provider
+            and model_names.model_id = list_prices.model_id
+            and matched.call_date >= list_prices.valid_from
+            and matched.call_date < list_prices.valid_to
+
+),
+
+final as (
+
+    select
+        model_call_id,
+        trace_id,
+        span_id,
+        call_date,
+        started_at,
+        is_success,
+        provider,
+        source_model,
+        coalesce(model_id, source_model) as model_id,
+        workflow_id,
+        task_id,
+        attempt,
+        team_id as span_team_id,
+        service_name,
+        response_id,
+        gateway_match is not null as is_seen_by_gateway,
+        gateway_match,
+        uncached_input_tokens,
+        cache_read_tokens,
+        cache_write_tokens,
+        output_tokens,
+        reasoning_tokens,
+        cast(
+            (
+                uncached_input_tokens * input_usd_per_mtok
+                + cache_read_tokens * cache_read_usd_per_mtok
+                + cache_write_tokens * cache_write_usd_per_mtok
+                + (output_tokens + reasoning_tokens) * output_usd_per_mtok
+            ) * 0.000001
+            as decimal(38, 10)
+        ) as list_cost_usd,
+        load_id,
+        _loaded_at
+    from priced
+
+)
+
+select * from final
