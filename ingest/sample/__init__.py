@@ -19,7 +19,7 @@ from ingest.sample.reference import ReferenceWriter
 from ingest.sample.seats import CopilotSeatsWriter, M365CopilotWriter, SeatCsvWriter
 from ingest.sample.telemetry import TelemetryWriter
 from ingest.sample.traffic import scale_for, simulate_day
-from ingest.sample.writer import SourceWriter
+from ingest.sample.writer import MonthToDateWriter, SourceWriter
 
 DEFAULT_DAYS = 365
 DEFAULT_REQUESTS_PER_DAY = 3000
@@ -54,6 +54,7 @@ def generate(
     first_day = end - timedelta(days=days - 1)
     writers = source_writers(seed)
     written = []
+    _recall_month_to_date(writers, first_day, scale, seed)
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
         for offset in range(days):
@@ -67,6 +68,17 @@ def generate(
         for writer in writers:
             writer.finish(con, out_dir, first_day, end)
     return written
+
+
+def _recall_month_to_date(writers: list[SourceWriter], first_day: date, scale: float, seed: int) -> None:
+    """Show monthly writers the days of the first month before the window, as a provider still has them."""
+    recalling = [w for w in writers if isinstance(w, MonthToDateWriter)]
+    day = first_day.replace(day=1)
+    while day < first_day:
+        traffic = simulate_day(day, scale, seed)
+        for writer in recalling:
+            writer.recall_day(day, traffic)
+        day += timedelta(days=1)
 
 
 def source_writers(seed: int) -> list[SourceWriter]:

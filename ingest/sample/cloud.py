@@ -23,7 +23,8 @@ Money is exact: each line's cost is its token count times the catalogue's list p
 
 Both providers re-deliver a month's file until the month closes: a mid-month delivery (usage up to
 the 15th) and a final one early next month, written as separate files that sort in delivery order;
-the newest delivery of a billing period replaces the older ones downstream.
+the newest delivery of a billing period replaces the older ones downstream. Every delivery holds the
+month to date, also when the generated window starts mid-month (see `recall_day`).
 """
 
 from __future__ import annotations
@@ -191,9 +192,13 @@ class _MonthlyExport(ABC):
     def __init__(self) -> None:
         self._months: dict[date, list[dict]] = {}
 
+    def recall_day(self, day: date, traffic: DayTraffic) -> None:
+        """See a day of the month before the window, writing nothing: deliveries hold the month to date."""
+        self._months.setdefault(month_start(day), []).extend(self.lines_for_day(day, traffic))
+
     def add_day(self, con: duckdb.DuckDBPyConnection, day: date, traffic: DayTraffic, out_dir: Path) -> None:
         """See one day; write the month's mid-month delivery on its 15th and the final one on its last day."""
-        self._months.setdefault(month_start(day), []).extend(self.lines_for_day(day, traffic))
+        self.recall_day(day, traffic)
         if day.day == MID_MONTH_DAY:
             self._deliver(out_dir, month_start(day), day + timedelta(days=1), final=False)
         if day + timedelta(days=1) == next_month(day):

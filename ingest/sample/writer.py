@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import duckdb
 
@@ -26,3 +26,11 @@ class SourceWriter(Protocol):
 
     def finish(self, con: duckdb.DuckDBPyConnection, out_dir: Path, first_day: date, last_day: date) -> None:
         """Write whatever is still open once the last day has been seen."""
+
+
+@runtime_checkable
+class MonthToDateWriter(SourceWriter, Protocol):
+    """A writer whose files restate the whole month so far, like a cloud bill's re-deliveries."""
+
+    def recall_day(self, day: date, traffic: DayTraffic) -> None:
+        """See a day of the month before the generated window, writing nothing."""

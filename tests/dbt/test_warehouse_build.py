@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ingest.sample import generate
 from orchestration import pipeline
 from orchestration.dbt import run_dbt
 from tests.conftest import FIXTURES, land, query
@@ -59,22 +65,55 @@ def test_a_request_exported_twice_is_counted_once(paths):
     ]
 
 
+INCREMENTAL_MARTS = {
+    "marts.fct_daily_gateway_spend": "daily_spend_id",
+    "marts.fct_token_usage": "usage_id",
+    "marts.fct_seat_days": "seat_day_id",
+}
+
+
 def test_an_incremental_run_equals_a_full_refresh(paths):
-    land(paths, "spend_logs_sample.jsonl")
+    # Three weeks, then two more days land: new days, restated buckets of the day before, and a
+    # re-delivered bill that no longer bills a day the first run saw.
+    end = date(2026, 9, 20)
+    generate(paths.landing, days=21, requests_per_day=150, end=end)
     pipeline.run(paths, echo=_quiet)
-    land(paths, "spend_logs_malformed.jsonl")
+    assert _billed_rows(paths, end) > 0
+    generate(paths.landing, days=2, requests_per_day=150, end=end + timedelta(days=2))
+    _redeliver_cur_without(paths, end)
     pipeline.run(paths, echo=_quiet)
-    incremental = query(
-        paths.warehouse, f"select * exclude (last_loaded_at) from {MART} order by daily_spend_id"
-    )
+    incremental = {mart: _rows(paths, mart, key) for mart, key in INCREMENTAL_MARTS.items()}
 
     assert run_dbt("build", paths, ["--full-refresh"], echo=_quiet) == 0
 
-    assert (
-        query(paths.warehouse, f"select * exclude (last_loaded_at) from {MART} order by daily_spend_id")
-        == incremental
+    for mart, key in INCREMENTAL_MARTS.items():
+        assert _rows(paths, mart, key) == incremental[mart], f"{mart} differs from a full refresh"
+    assert query(paths.warehouse, "select max(spend_date) from marts.fct_daily_gateway_spend") == [
+        (end + timedelta(days=2),)
+    ]
+    assert _billed_rows(paths, end) == 0
+
+
+def _billed_rows(paths, day: date) -> int:
+    [(rows,)] = query(
+        paths.warehouse,
+        "select count(*) from marts.fct_token_usage where usage_source = 'billing' and usage_date = ?",
+        [day],
     )
-    assert sum(row[6] for row in incremental) == 9
+    return rows
+
+
+def _redeliver_cur_without(paths, day: date) -> None:
+    """Re-deliver the month's newest AWS CUR 2.0 export an hour later, without the day's lines."""
+    newest = max((paths.landing / "aws_cur").rglob(f"BILLING_PERIOD={day:%Y-%m}/*.parquet"))
+    table = pq.read_table(newest)
+    usage_day = pc.cast(table["line_item_usage_start_date"], pa.date32())
+    later = newest.with_name(newest.name.replace("0400Z", "0500Z"))
+    pq.write_table(table.filter(pc.not_equal(usage_day, pa.scalar(day, pa.date32()))), later)
+
+
+def _rows(paths, mart: str, key: str) -> list[tuple]:
+    return query(paths.warehouse, f"select * exclude (last_loaded_at) from {mart} order by {key}")
 
 
 def test_docs_generate_describes_the_lineage(demo_paths, tmp_path):

@@ -36,6 +36,18 @@ def test_regenerating_leaves_existing_files_untouched(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.jsonl")} == before
 
 
+def test_a_window_starting_mid_month_still_bills_the_month_to_date(tmp_path):
+    generate(tmp_path / "whole", days=22, requests_per_day=100, end=date(2026, 9, 22))
+    generate(tmp_path / "tail", days=2, requests_per_day=100, end=date(2026, 9, 22))
+
+    september_deliveries = (
+        "aws_cur/cur2/northwind-cur2/data/BILLING_PERIOD=2026-09/2026-09-23T0400Z-00001.snappy.parquet",
+        "focus/azure/northwind-focus-cost/20260901-20260930/20260923T0600Z/part_0_0001.csv",
+    )
+    for delivery in september_deliveries:
+        assert (tmp_path / "tail" / delivery).read_bytes() == (tmp_path / "whole" / delivery).read_bytes()
+
+
 def test_a_days_traffic_does_not_depend_on_the_window_generated():
     scale = scale_for(500)
     day = date(2026, 6, 3)

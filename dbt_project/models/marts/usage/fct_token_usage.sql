@@ -16,7 +16,7 @@
 with
 
 {% if is_incremental() %}
--- Days any source received rows since the last run; every source is rebuilt for those days.
+-- Days any source changed since the last run; every source is rebuilt for those days.
 new_days as (
 
     select loaded_days.request_date as usage_date
@@ -28,6 +28,13 @@ new_days as (
         {{ days_with_new_rows(ref('int_provider_usage_buckets_allocated'), 'usage_date') }}
         union
         {{ days_with_new_rows(ref('int_billed_token_lines_allocated'), 'usage_date') }}
+        union
+        -- A bill's new delivery replaces its billing period: days it no longer bills are rebuilt too.
+        select usage_date
+        from {{ this }}
+        where
+            usage_source = 'billing'
+            and usage_date not in (select billed.usage_date from {{ ref('int_billed_token_lines_allocated') }} as billed)
     ) as loaded_days
 
 ),
