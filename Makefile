@@ -15,7 +15,7 @@ TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
 DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
-.PHONY: help demo test lint format pytest dbt-test bench-ingest dagster app clean
+.PHONY: help demo test lint format pytest dbt-test dbt-docs bench-ingest dagster app clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) on a small generat
 	rm -rf $(TEST_DATA)
 	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend generate --out $(TEST_DATA)/landing --days 45 --requests-per-day 400
 	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend run
+
+dbt-docs: $(VENV)/.synced ## dbt's docs of the warehouse (lineage, every model and column) on localhost:8080
+	$(BIN)/aispend docs
 
 bench-ingest: $(VENV)/.synced ## Ingest speed and memory against DuckDB's read_json (2M LiteLLM rows)
 	$(BIN)/aispend bench ingest

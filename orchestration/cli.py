@@ -1,4 +1,4 @@
-"""The `aispend` command: generate, ingest, build, run, status, app, demo."""
+"""The `aispend` command: generate, ingest, build, run, status, docs, app, demo."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from ingest.loader import FileLoad
 from ingest.sample import DEFAULT_DAYS, DEFAULT_REQUESTS_PER_DAY, DEFAULT_SEED, GeneratedDay, generate
 from ingest.sample.company import DEFAULT_END
 from orchestration import pipeline
+from orchestration.dbt import run_dbt
 from orchestration.paths import PROJECT_DIR, data_paths
 
 DEFAULT_PORT = 8501
+DOCS_PORT = 8080
 STATUS_FIELDS = (
     "source",
     "file",
@@ -117,10 +119,11 @@ def cmd_ingest(_args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(_args: argparse.Namespace) -> int:
+def cmd_build(args: argparse.Namespace) -> int:
     paths = data_paths()
-    _say("Build: dbt build (models, unit tests, data tests) ...")
-    pipeline.build(paths)
+    refresh = " --full-refresh" if args.full_refresh else ""
+    _say(f"Build: dbt build{refresh} (models, unit tests, data tests) ...")
+    pipeline.build(paths, full_refresh=args.full_refresh)
     published = pipeline.publish_serving_copy(paths)
     _say(f"Published {len(published.tables)} table(s) to {published.path}")
     return 0
@@ -165,6 +168,26 @@ def cmd_app(args: argparse.Namespace) -> int:
         _say(f"No published warehouse at {paths.serving}: run `aispend run` (or `make demo`) first.")
         return 1
     return _serve(args.address, args.port)
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if not paths.warehouse.exists():
+        _say(f"No warehouse at {paths.warehouse}: run `aispend run` (or `make demo`) first.")
+        return 1
+    target = ["--target-path", str(paths.docs)]
+    if run_dbt("docs generate", paths, target) != 0:
+        _say(f"dbt docs generate failed: read the errors above, or the log in {paths.logs}.")
+        return 1
+    _say(f"dbt docs written to {paths.docs}")
+    if args.no_serve:
+        return 0
+    _say(f"dbt docs: http://{args.address}:{args.port}  (Ctrl+C to stop)")
+    serve = ["--host", args.address, "--port", str(args.port), "--no-browser"]
+    try:
+        return run_dbt("docs serve", paths, [*target, *serve])
+    except KeyboardInterrupt:
+        return 0
 
 
 def _serve(address: str, port: int) -> int:
@@ -259,13 +282,22 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("ingest", help="load new files from the landing folder").set_defaults(
         handler=cmd_ingest
     )
-    commands.add_parser("build", help="dbt build, then publish the serving copy").set_defaults(
-        handler=cmd_build
+    build_cmd = commands.add_parser("build", help="dbt build, then publish the serving copy")
+    build_cmd.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild incremental marts from all raw rows (after changing a model or upgrading aispend)",
     )
+    build_cmd.set_defaults(handler=cmd_build)
     commands.add_parser("run", help="ingest, build and publish").set_defaults(handler=cmd_run)
     status_cmd = commands.add_parser("status", help="one record per landed file")
     status_cmd.add_argument("--json", action="store_true", help="print JSON")
     status_cmd.set_defaults(handler=cmd_status)
+    docs_cmd = commands.add_parser("docs", help="generate dbt's docs of the warehouse and serve them")
+    docs_cmd.add_argument("--address", default="localhost", help="address to bind (default %(default)s)")
+    docs_cmd.add_argument("--port", type=int, default=DOCS_PORT, help="port (default %(default)s)")
+    docs_cmd.add_argument("--no-serve", action="store_true", help="write the docs, do not serve them")
+    docs_cmd.set_defaults(handler=cmd_docs)
     app_cmd = commands.add_parser("app", help="serve the dashboard")
     _add_serve_options(app_cmd)
     app_cmd.set_defaults(handler=cmd_app)

@@ -33,6 +33,11 @@ class DataPaths:
         return self.root / "serving.duckdb"
 
     @property
+    def docs(self) -> Path:
+        """dbt's generated docs of the warehouse: lineage, models and columns."""
+        return self.root / "docs"
+
+    @property
     def logs(self) -> Path:
         """dbt's logs."""
         return self.root / "logs"

@@ -58,11 +58,14 @@ def ingest(
         return ingest_landing(con, paths.landing, SOURCES, progress, only)
 
 
-def build(paths: DataPaths, echo: Callable[[str], None] = print) -> None:
-    """Run `dbt build` (models, unit tests and data tests); raise when anything fails."""
+def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: bool = False) -> None:
+    """Run `dbt build` (models, unit tests and data tests); raise when anything fails.
+
+    `full_refresh` rebuilds the incremental marts from every raw row, as after a model change.
+    """
     if not paths.warehouse.exists():
         raise PipelineError(f"no warehouse at {paths.warehouse}: run `aispend ingest` first")
-    code = run_dbt("build", paths, echo=echo)
+    code = run_dbt("build", paths, ["--full-refresh"] if full_refresh else [], echo=echo)
     if code != 0:
         raise PipelineError(
             f"dbt build failed (exit code {code}); the published copy was left as it was. "

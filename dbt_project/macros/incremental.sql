@@ -35,3 +35,19 @@
     from {{ relation }}
     where {{ loaded_at_column }} > (select max(last_loaded_at) from {{ this }})
 {%- endmacro -%}
+
+{#-
+    The newest `_loaded_at` of the reference tables a mart's rows depend on (owners, teams, tools),
+    as `reference_loaded_at`: a newer reference file restates history, so the mart rebuilds every day.
+-#}
+{%- macro newest_reference_load(relations) -%}
+    select max(_loaded_at) as reference_loaded_at
+    from (
+        {%- for relation in relations %}
+        select _loaded_at from {{ relation }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as loads
+{%- endmacro -%}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 
 from ingest.sample import generate
 from orchestration import pipeline
-from orchestration.dbt import run_dbt
+from orchestration.cli import main
 from tests.conftest import FIXTURES, land, query
 
 MART = "marts.fct_daily_gateway_spend"
@@ -73,18 +74,20 @@ INCREMENTAL_MARTS = {
 
 
 def test_an_incremental_run_equals_a_full_refresh(paths):
-    # Three weeks, then two more days land: new days, restated buckets of the day before, and a
-    # re-delivered bill that no longer bills a day the first run saw.
+    # Three weeks, then two more days land: new days, restated buckets of the day before, a
+    # re-delivered bill that no longer bills a day the first run saw, and a credentials file that
+    # moves a key to another team a week back.
     end = date(2026, 9, 20)
     generate(paths.landing, days=21, requests_per_day=150, end=end)
     pipeline.run(paths, echo=_quiet)
     assert _billed_rows(paths, end) > 0
     generate(paths.landing, days=2, requests_per_day=150, end=end + timedelta(days=2))
     _redeliver_cur_without(paths, end)
+    moved_key = _move_key(paths, "svc-kb-answer", to_team="engineering", on=end - timedelta(days=7))
     pipeline.run(paths, echo=_quiet)
     incremental = {mart: _rows(paths, mart, key) for mart, key in INCREMENTAL_MARTS.items()}
 
-    assert run_dbt("build", paths, ["--full-refresh"], echo=_quiet) == 0
+    assert main(["build", "--full-refresh"]) == 0
 
     for mart, key in INCREMENTAL_MARTS.items():
         assert _rows(paths, mart, key) == incremental[mart], f"{mart} differs from a full refresh"
@@ -92,6 +95,27 @@ def test_an_incremental_run_equals_a_full_refresh(paths):
         (end + timedelta(days=2),)
     ]
     assert _billed_rows(paths, end) == 0
+    assert query(
+        paths.warehouse,
+        "select usage_date >= ? as after_move, team_id, count(distinct usage_date) "
+        "from marts.fct_token_usage where usage_source = 'gateway' and credential_id = ? "
+        "group by all order by all",
+        [end - timedelta(days=7), moved_key],
+    ) == [(False, "support", 13), (True, "engineering", 10)]
+
+
+def _move_key(paths, name: str, to_team: str, on: date) -> str:
+    """Land a newer credentials file in which the named key moves to another team on a day; return its id."""
+    with (paths.landing / "reference" / "credentials.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    [key] = [row for row in rows if row["credential_name"] == name]
+    moved = {**key, "team_id": to_team, "valid_from": f"{on}"}
+    key["valid_to"] = f"{on}"
+    with (paths.landing / "reference" / f"credentials_{on}.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([*rows, moved])
+    return key["credential_id"]
 
 
 def _billed_rows(paths, day: date) -> int:
@@ -116,14 +140,31 @@ def _rows(paths, mart: str, key: str) -> list[tuple]:
     return query(paths.warehouse, f"select * exclude (last_loaded_at) from {mart} order by {key}")
 
 
-def test_docs_generate_describes_the_lineage(demo_paths, tmp_path):
-    target = tmp_path / "docs"
+def test_docs_show_the_lineage_from_sources_to_every_mart(demo_paths, monkeypatch, capsys):
+    monkeypatch.setenv("AISPEND_DATA_DIR", str(demo_paths.root))
 
-    assert run_dbt("docs generate", demo_paths, ["--target-path", str(target)], echo=_quiet) == 0
+    assert main(["docs", "--no-serve"]) == 0
 
-    manifest = json.loads((target / "manifest.json").read_text())
-    catalog = json.loads((target / "catalog.json").read_text())
+    assert f"dbt docs written to {demo_paths.docs}" in capsys.readouterr().out
+    manifest = json.loads((demo_paths.docs / "manifest.json").read_text())
+    catalog = json.loads((demo_paths.docs / "catalog.json").read_text())
+    marts = {
+        key
+        for key, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+    }
+    assert len(marts) >= 14
+    assert marts <= set(catalog["nodes"])
+    without_source = {mart for mart in marts if not _sources_upstream(manifest["parent_map"], mart)}
+    assert without_source == set()
     assert manifest["parent_map"]["model.aispend.stg_litellm__requests"] == [
         "source.aispend.litellm.spend_logs"
     ]
-    assert "model.aispend.fct_daily_gateway_spend" in catalog["nodes"]
+
+
+def _sources_upstream(parent_map: dict[str, list[str]], node: str) -> set[str]:
+    parents = parent_map.get(node, [])
+    found = {parent for parent in parents if parent.startswith("source.")}
+    for parent in parents:
+        found |= _sources_upstream(parent_map, parent)
+    return found

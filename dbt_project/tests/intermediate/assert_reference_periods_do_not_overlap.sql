@@ -1,6 +1,7 @@
 {#-
-    A person belongs to one team at a time and a credential to one owner: two periods of the same
-    person (or credential) that overlap would allocate the same spend twice. Periods are half-open
+    A person belongs to one team at a time, a credential to one owner, and a model has one
+    negotiated price at a time: two periods of the same person, credential or priced model that
+    overlap would allocate the same spend twice or price the same token two ways. Periods are half-open
     [valid_from, valid_to); NULL is open on that side. Returns each overlapping pair once.
 -#}
 with
@@ -14,6 +15,12 @@ people as (
 credentials as (
 
     select * from {{ ref('int_reference_credentials_deduplicated') }}
+
+),
+
+negotiated_prices as (
+
+    select * from {{ ref('int_reference_prices_deduplicated') }}
 
 ),
 
@@ -34,6 +41,14 @@ periods as (
         valid_from,
         valid_to
     from credentials
+    union all
+    select
+        'negotiated_price' as subject_kind,
+        {{ dbt.concat(["provider", "'|'", "model"]) }} as subject_id,
+        price_id as period_id,
+        valid_from,
+        valid_to
+    from negotiated_prices
 
 ),
 

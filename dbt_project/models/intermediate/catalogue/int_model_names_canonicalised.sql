@@ -81,6 +81,15 @@ focus as (
 
 ),
 
+negotiated_prices as (
+
+    select distinct
+        provider,
+        model as source_model
+    from {{ ref('stg_reference__prices') }}
+
+),
+
 unioned as (
 
     select * from gateway
@@ -98,6 +107,8 @@ unioned as (
     select * from bedrock
     union
     select * from focus
+    union
+    select * from negotiated_prices
 
 ),
 

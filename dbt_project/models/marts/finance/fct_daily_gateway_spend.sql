@@ -12,11 +12,32 @@
 
 with
 
+credentials as (
+
+    select * from {{ ref('int_reference_credentials_deduplicated') }}
+
+),
+
+teams as (
+
+    select * from {{ ref('int_reference_teams_deduplicated') }}
+
+),
+
+-- Owners and teams decide every row's team: a newer credentials or teams file restates history.
+reference_loads as (
+
+    {{ newest_reference_load(['credentials', 'teams']) }}
+
+),
+
 requests as (
 
     select * from {{ ref('int_gateway_requests_allocated') }}
     {% if is_incremental() %}
-        where request_date in ({{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date') }})
+        where
+            request_date in ({{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date') }})
+            or (select reference_loads.reference_loaded_at from reference_loads) > (select max(last_loaded_at) from {{ this }})
     {% endif %}
 
 ),
@@ -66,7 +87,11 @@ final as (
         cast(gateway_cost_usd as decimal(38, 10)) as gateway_cost_usd,
         cast(list_cost_usd as decimal(38, 10)) as list_cost_usd,
         'USD' as currency,
-        last_loaded_at
+        case
+            when (select reference_loads.reference_loaded_at from reference_loads) > last_loaded_at
+                then (select reference_loads.reference_loaded_at from reference_loads)
+            else last_loaded_at
+        end as last_loaded_at
     from daily
 
 )

@@ -43,12 +43,7 @@ tools as (
 
 reference_loads as (
 
-    select max(_loaded_at) as reference_loaded_at
-    from (
-        select _loaded_at from people
-        union all
-        select _loaded_at from tools
-    ) as loads
+    {{ newest_reference_load(['people', 'tools']) }}
 
 ),
 

@@ -15,6 +15,25 @@
 -#}
 with
 
+credentials as (
+
+    select * from {{ ref('int_reference_credentials_deduplicated') }}
+
+),
+
+teams as (
+
+    select * from {{ ref('int_reference_teams_deduplicated') }}
+
+),
+
+-- Owners and teams decide every row's team: a newer credentials or teams file restates history.
+reference_loads as (
+
+    {{ newest_reference_load(['credentials', 'teams']) }}
+
+),
+
 {% if is_incremental() %}
 -- Days any source changed since the last run; every source is rebuilt for those days.
 new_days as (
@@ -35,6 +54,11 @@ new_days as (
         where
             usage_source = 'billing'
             and usage_date not in (select billed.usage_date from {{ ref('int_billed_token_lines_allocated') }} as billed)
+        union
+        -- A newer credentials or teams file can move past spend between teams: every day is rebuilt.
+        select usage_date
+        from {{ this }}
+        where (select reference_loads.reference_loaded_at from reference_loads) > (select max(last_loaded_at) from {{ this }})
     ) as loaded_days
 
 ),
@@ -285,7 +309,11 @@ final as (
         ) as total_tokens,
         cast(list_cost_usd as decimal(38, 10)) as list_cost_usd,
         'USD' as currency,
-        last_loaded_at
+        case
+            when (select reference_loads.reference_loaded_at from reference_loads) > last_loaded_at
+                then (select reference_loads.reference_loaded_at from reference_loads)
+            else last_loaded_at
+        end as last_loaded_at
     from daily
 
 )
