@@ -35,6 +35,10 @@ Files and their columns (required ones in bold):
   team's next valid_from).
 - `prices*.csv` (optional): **provider**, **model**, valid_from, valid_to, **input**, cache_read,
   cache_write, **output** (each per million tokens), **currency**. Negotiated rates.
+- `workflows*.csv` (optional): **workflow_id**, workflow_name, team_id (the owning team, which wins
+  over the owner derived from credentials and traffic), is_urgent (`true`/`false` or `yes`/`no`;
+  `false` means results can wait a day, so the batch-pricing scenario may apply; blank or an unlisted
+  workflow counts as urgent, so nothing is assumed batchable).
 
 `credential_type` is one of: litellm_key (`credential_id` is LiteLLM's sha256 of the virtual key, as in
 its spend logs; a raw `sk-...` key put there is hashed the same way and never stored), openai_project
@@ -68,6 +72,7 @@ CREDENTIAL_TYPES = (
 # across the teams whose calls the gateway made with it.
 ALLOCATIONS = ("owner", "gateway_traffic")
 BILLING_MODELS = ("seat", "usage")
+YES_NO = ("true", "false", "yes", "no")
 
 _MONEY = "DECIMAL(38, 18)"
 _FILE_PATTERNS = {
@@ -78,6 +83,7 @@ _FILE_PATTERNS = {
     "budgets": "budgets*.csv",
     "labour_rates": "labour_rates*.csv",
     "prices": "prices*.csv",
+    "workflows": "workflows*.csv",
 }
 
 
@@ -238,4 +244,12 @@ PRICES = _spec(
     (_period_check(), *currency_checks(price=None)),
 )
 
-SPECS: tuple[SourceSpec, ...] = (TEAMS, PEOPLE, CREDENTIALS, TOOLS, BUDGETS, LABOUR_RATES, PRICES)
+WORKFLOWS = _spec(
+    "workflows",
+    "The company's AI workflows: name, owning team, and whether their results are needed at once.",
+    ("workflow_id",),
+    (_text("workflow_id", True), _text("workflow_name"), _text("team_id"), _text("is_urgent")),
+    (_choice_check("is_urgent", YES_NO),),
+)
+
+SPECS: tuple[SourceSpec, ...] = (TEAMS, PEOPLE, CREDENTIALS, TOOLS, BUDGETS, LABOUR_RATES, PRICES, WORKFLOWS)

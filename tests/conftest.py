@@ -38,8 +38,12 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 @pytest.fixture(scope="session")
 def demo_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
-    """A warehouse built and published once from 30 generated days, shared by read-only tests."""
+    """A warehouse built and published once from the sample company's whole year, shared by read-only tests.
+
+    A year, so month-over-month marts see the story (prices fall, usage grows faster); few calls a day,
+    so it builds in about two minutes.
+    """
     paths = data_paths(tmp_path_factory.mktemp("demo") / "data")
-    generate(paths.landing, days=30, requests_per_day=300)
+    generate(paths.landing, days=365, requests_per_day=60)
     pipeline.run(paths, echo=lambda _line: None)
     return paths

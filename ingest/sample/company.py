@@ -15,6 +15,13 @@ the standard rate, and the gateway's price table has no cache-write price for Cl
 People also hold seats: GitHub Copilot, Cursor, ChatGPT Enterprise, Claude and Microsoft 365
 Copilot, some of them idle for months, some people paying for two coding assistants.
 
+One day goes wrong: on 2026-06-17 (`RETRY_LOOP`) a bad deploy of the invoice-extraction service's
+output validator rejects every answer, and the service retries each task's first call six more
+times before carrying on as usual. Those calls are real calls: the gateway logs them, Anthropic
+reports and bills them, and the finance team's Anthropic spend that day is several times its usual,
+the one day-level spend anomaly the warehouse should find. The extra calls draw from a random stream
+of their own, so every other workflow's traffic that day is unchanged.
+
 Everything here is fixed: the seed only changes the traffic drawn from this story, never the
 company. Dates are calendar dates, so a day's traffic does not depend on the window generated.
 """
@@ -104,6 +111,15 @@ class Workflow:
             if day >= start:
                 current = model
         return current
+
+
+@dataclass(frozen=True)
+class RetryLoop:
+    """A workflow's service stuck retrying for a day: each task makes `extra_attempts` more calls first."""
+
+    workflow_id: str
+    day: date
+    extra_attempts: int
 
 
 @dataclass(frozen=True)
@@ -449,6 +465,9 @@ AD_HOC_MODELS = ("claude-sonnet-4-5", "gpt-4.1", "o3", "claude-sonnet-4-6", "gpt
 AD_HOC_CALLS_PER_KEY = 14.0  # per workday at the story's start
 LEGACY_BOT_CALLS = 120.0
 LEGACY_BOT_MODEL = "gpt-4.1-mini"
+
+# The day the invoice-extraction service retried in a loop (see the module's docstring).
+RETRY_LOOP = RetryLoop("invoice_extraction", date(2026, 6, 17), extra_attempts=6)
 
 # The gateway's price table follows a catalogue price change this many days late.
 GATEWAY_PRICE_LAG_DAYS = 21

@@ -1,8 +1,8 @@
 """Write the sample company's reference CSVs: the company as it stands on the last day, with its history.
 
 Written once, when the last day has been seen (`finish`), into `reference/`: `teams.csv`, `people.csv`,
-`credentials.csv`, `tools.csv`, `budgets.csv`, `labour_rates.csv`, in the columns `ingest.reference`
-documents. No `prices.csv`: the company has negotiated no rates, so list prices apply.
+`credentials.csv`, `tools.csv`, `budgets.csv`, `labour_rates.csv`, `workflows.csv`, in the columns
+`ingest.reference` documents. No `prices.csv`: the company has negotiated no rates, so list prices apply.
 
 History as of the last day: a person who has moved team by then has two rows split at the move
 date (valid_to of the old row = valid_from of the new one), and so has their personal gateway key;
@@ -68,6 +68,7 @@ TOOLS_HEADER = (
 )
 BUDGETS_HEADER = ("team_id", "month", "budget", "currency")
 LABOUR_RATES_HEADER = ("team_id", "hourly_cost", "currency", "valid_from")
+WORKFLOWS_HEADER = ("workflow_id", "workflow_name", "team_id", "is_urgent")
 
 # Model APIs billed by usage, and the gateway in front of them: (tool_id, name, vendor).
 USAGE_TOOLS = (
@@ -279,6 +280,11 @@ def labour_rates_rows() -> list[tuple]:
     return [(team_id, _money(rate), "USD", "") for team_id, rate in company.LABOUR_RATE_USD.items()]
 
 
+def workflows_rows() -> list[tuple]:
+    """Every workflow with its name, owning team and whether its results are needed at once."""
+    return [(w.workflow_id, w.name, w.team_id, str(w.urgent).lower()) for w in company.WORKFLOWS]
+
+
 def _write(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
     with landing_atomically(path) as partial, partial.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
@@ -304,3 +310,4 @@ class ReferenceWriter:
         _write(folder / "tools.csv", TOOLS_HEADER, tools_rows())
         _write(folder / "budgets.csv", BUDGETS_HEADER, budgets_rows(first_day, last_day))
         _write(folder / "labour_rates.csv", LABOUR_RATES_HEADER, labour_rates_rows())
+        _write(folder / "workflows.csv", WORKFLOWS_HEADER, workflows_rows())

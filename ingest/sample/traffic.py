@@ -2,7 +2,8 @@
 
 A task is one unit of business work. Its first call may fail at the API or return output that fails
 validation; then it is retried once on the same model and once more on the workflow's fallback
-model. Calls are priced twice: at the catalogue's list price of the day (what the provider bills)
+model. On the day of `company.RETRY_LOOP` one workflow's tasks first make several extra calls whose
+output is rejected. Calls are priced twice: at the catalogue's list price of the day (what the provider bills)
 and at the gateway's price table, which follows catalogue changes a few weeks late.
 """
 
@@ -19,6 +20,9 @@ from ingest.price_catalogue import TokenPrices, list_prices
 from ingest.sample import company
 
 MAX_ATTEMPTS = 3
+# The retry loop's calls come this many microseconds apart, and from a random stream of their own.
+RETRY_LOOP_BACKOFF_US = 3_000_000
+_RETRY_LOOP_STREAM = 4_242
 # Hours of the working day (UTC) weighted by how busy they are.
 _HOUR_WEIGHTS = np.array(
     [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 13, 11, 13, 14, 13, 11, 8, 5, 3, 2, 2, 1, 1], dtype=float
@@ -159,6 +163,10 @@ def simulate_day(day: date, scale: float, seed: int) -> DayTraffic:
     call_parts, task_parts = [], []
     for index, workflow in enumerate(company.WORKFLOWS):
         calls, tasks = _workflow_day(rng, day, scale, index, workflow)
+        loop = company.RETRY_LOOP
+        if loop.workflow_id == workflow.workflow_id and loop.day == day:
+            loop_rng = np.random.default_rng([seed, day.toordinal(), _RETRY_LOOP_STREAM])
+            calls, tasks = _retry_loop(loop_rng, day, workflow, loop.extra_attempts, calls, tasks)
         call_parts.append(calls)
         task_parts.append(tasks)
     call_parts.append(_ad_hoc_day(rng, day, scale))
@@ -189,9 +197,7 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
 
     offsets = (attempt - 1) * rng.integers(2_000_000, 25_000_000, size=len(attempt))
     call_start = starts[task_index] + offsets.astype("timedelta64[us]")
-    context = w.input_tokens * (1 + w.context_growth) ** max(months, 0)
-    cache_share = np.interp(months, [0, 12], list(w.cache_share))
-    batch = w.batch_from is not None and day >= w.batch_from
+    context, cache_share, batch = _call_shape(w, day)
     calls = _priced_calls(rng, day, call_start, model, is_error, context, w.output_tokens, cache_share, batch)
     n = len(attempt)
     calls.update(
@@ -220,6 +226,50 @@ def _workflow_day(rng: np.random.Generator, day: date, scale: float, index: int,
         + rng.integers(30_000_000, 3_600_000_000, size=n_tasks).astype("timedelta64[us]"),
     }
     return calls, tasks
+
+
+def _call_shape(w: company.Workflow, day: date) -> tuple[float, float, bool]:
+    """Mean input tokens per call, the share read from the cache, and whether calls are batched."""
+    months = company.months_since_start(day)
+    context = w.input_tokens * (1 + w.context_growth) ** max(months, 0)
+    cache_share = np.interp(months, [0, 12], list(w.cache_share))
+    return context, cache_share, w.batch_from is not None and day >= w.batch_from
+
+
+def _retry_loop(
+    rng: np.random.Generator, day: date, w: company.Workflow, extra: int, calls: dict, tasks: dict
+) -> tuple[dict, dict]:
+    """The workflow's calls and tasks with `extra` rejected calls on the primary model before each
+    task's usual attempts, which move later and are numbered after them."""
+    n_tasks = len(tasks["task_id"])
+    task_index = np.repeat(np.arange(n_tasks), extra)
+    attempt = np.tile(np.arange(1, extra + 1), n_tasks)
+    backoff = ((attempt - 1) * RETRY_LOOP_BACKOFF_US).astype("timedelta64[us]")
+    start = tasks["started_at"][task_index] + backoff
+    model = np.full(len(attempt), w.model_on(day), dtype=object)
+    context, cache_share, batch = _call_shape(w, day)
+    no_errors = np.zeros(len(attempt), dtype=bool)
+    looped = _priced_calls(rng, day, start, model, no_errors, context, w.output_tokens, cache_share, batch)
+    n = len(attempt)
+    looped.update(
+        workflow_id=np.full(n, w.workflow_id, dtype=object),
+        task_id=tasks["task_id"][task_index],
+        attempt=attempt,
+        key_alias=np.full(n, w.key_alias, dtype=object),
+        route=np.full(n, w.route, dtype=object),
+        batch=np.full(n, batch),
+        traced=np.full(n, w.traced),
+    )
+    delay = np.timedelta64(extra * RETRY_LOOP_BACKOFF_US, "us")
+    usual = {
+        **calls,
+        "start_time": calls["start_time"] + delay,
+        "end_time": calls["end_time"] + delay,
+        "first_token_time": calls["first_token_time"] + delay,
+        "attempt": calls["attempt"] + extra,
+    }
+    merged = {name: np.concatenate([looped[name], usual[name]]) for name in usual}
+    return merged, {**tasks, "attempts": tasks["attempts"] + extra}
 
 
 def _task_outcomes(rng: np.random.Generator, w: company.Workflow, usable: np.ndarray, months: float):

@@ -48,7 +48,7 @@ def built(tmp_path_factory):
         ("m365_copilot", "copilot_usage_user_detail_D7_2026-05-10.csv"),
         ("seats", "seats_2026-05-04.csv"),
         *(("reference", name) for name in ("teams.csv", "people.csv", "credentials.csv", "tools.csv")),
-        *(("reference", name) for name in ("budgets.csv", "labour_rates.csv", "prices.csv")),
+        *(("reference", name) for name in ("budgets.csv", "labour_rates.csv", "prices.csv", "workflows.csv")),
     ):
         land_fixture(landing, source, fixture)
     first = ingest(paths.warehouse, landing, SPECS)

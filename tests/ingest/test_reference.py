@@ -23,6 +23,7 @@ FILES = (
     "budgets.csv",
     "labour_rates.csv",
     "prices.csv",
+    "workflows.csv",
 )
 
 
@@ -50,6 +51,7 @@ def test_each_file_loads_into_its_own_table(landing, warehouse):
         "budgets.csv": ("loaded", 3, 0),
         "labour_rates.csv": ("loaded", 3, 0),
         "prices.csv": ("loaded", 2, 0),
+        "workflows.csv": ("loaded", 3, 0),
     }
     assert query(warehouse, "select sum(budget), min(month), max(month) from raw.reference_budgets") == [
         (Decimal("2085"), date(2025, 11, 1), date(2025, 12, 1))
@@ -113,7 +115,7 @@ def test_a_gateway_key_is_stored_as_litellms_hash_and_a_pasted_raw_key_is_hashed
 
 
 def test_malformed_rows_are_quarantined_with_their_line_and_reason(landing, warehouse):
-    for name in ("people.csv", "budgets.csv", "credentials.csv"):
+    for name in ("people.csv", "budgets.csv", "credentials.csv", "workflows.csv"):
         land_fixture(landing, "reference", f"malformed/{name}")
 
     loads = ingest(warehouse, landing, SPECS)
@@ -124,6 +126,7 @@ def test_malformed_rows_are_quarantined_with_their_line_and_reason(landing, ware
         "people.csv": (4, 1, 3),
         "budgets.csv": (5, 1, 4),
         "credentials.csv": (2, 1, 1),
+        "workflows.csv": (3, 1, 2),
     }
     assert query(warehouse, "select file, row_number, reason from ingest.quarantine order by 1, 2") == [
         ("reference/budgets.csv", 3, "month is not a valid date: 2025-13"),
@@ -139,6 +142,8 @@ def test_malformed_rows_are_quarantined_with_their_line_and_reason(landing, ware
         ("reference/people.csv", 3, "valid_from is not a valid date: 2026-02-30"),
         ("reference/people.csv", 4, "valid_to is not after valid_from"),
         ("reference/people.csv", 5, "missing required field email"),
+        ("reference/workflows.csv", 3, "is_urgent is not one of: true, false, yes, no"),
+        ("reference/workflows.csv", 4, "missing required field workflow_id"),
     ]
 
 
@@ -155,7 +160,7 @@ def test_broken_and_unknown_files_are_rejected_with_a_reason(landing, warehouse)
     )
     assert loads["org_chart.csv"].error == (
         "no reference file is named like this; expected: teams*.csv, people*.csv, credentials*.csv, "
-        "tools*.csv, budgets*.csv, labour_rates*.csv, prices*.csv"
+        "tools*.csv, budgets*.csv, labour_rates*.csv, prices*.csv, workflows*.csv"
     )
     assert {load.status for load in loads.values()} == {"rejected"}
     assert query(warehouse, "select count(*) from raw.reference_teams") == [(0,)]

@@ -1,9 +1,16 @@
 {#-
-    Every workflow any source names: gateway calls, telemetry spans, task outcomes and credentials,
-    with the team that owns it (the team of the newest credential dedicated to it, else the team its
-    gateway calls belong to most).
+    Every workflow any source names: the workflows reference file, gateway calls, telemetry spans, task
+    outcomes and credentials, with the team that owns it (the reference file's team, else the team of
+    the newest credential dedicated to it, else the team its gateway calls belong to most) and whether
+    its results are needed at once (urgent unless the reference file says it can wait).
 -#}
 with
+
+listed_workflows as (
+
+    select * from {{ ref('int_reference_workflows_deduplicated') }}
+
+),
 
 credential_workflows as (
 
@@ -46,6 +53,8 @@ telemetry_workflows as (
 
 all_workflows as (
 
+    select workflow_id from listed_workflows
+    union
     select workflow_id from credential_workflows
     union
     select workflow_id from gateway_workflows
@@ -62,9 +71,16 @@ final as (
 
     select
         all_workflows.workflow_id,
-        coalesce(credential_workflows.team_id, gateway_workflows.team_id, 'unallocated') as owner_team_id,
+        coalesce(listed_workflows.workflow_name, all_workflows.workflow_id) as workflow_name,
+        coalesce(
+            listed_workflows.team_id, credential_workflows.team_id, gateway_workflows.team_id, 'unallocated'
+        ) as owner_team_id,
+        coalesce(listed_workflows.is_urgent, true) as is_urgent,
+        listed_workflows.workflow_id is not null as is_listed,
         all_workflows.workflow_id = 'unassigned' as is_unassigned
     from all_workflows
+    left join listed_workflows
+        on all_workflows.workflow_id = listed_workflows.workflow_id
     left join credential_workflows
         on all_workflows.workflow_id = credential_workflows.workflow_id and credential_workflows.recency = 1
     left join gateway_workflows
