@@ -1,10 +1,31 @@
-"""The aispend dashboard: a router over the pages, each of which is layout only."""
+"""The aispend dashboard: a router over the pages, each of which is layout only.
+
+The global filters are drawn here, before the page runs, so every page sees them and they keep their
+values when the user changes page. Pages live in `views/`, not `pages/`: Streamlit treats a `pages/`
+folder beside the entry script as the old multipage mode, and then runs a page without this router
+(no filters) when the page is opened directly.
+"""
 
 import streamlit as st
+
+from app import filters, queries
 
 st.set_page_config(page_title="aispend: AI spend", page_icon=":material/payments:", layout="wide")
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+
+if not queries.has_published_copy():
+    st.title("aispend")
+    st.info("No published warehouse yet. Run `make demo` or `aispend run` to build one.")
+    st.stop()
+if filters.sidebar() is None:
+    st.title("aispend")
+    st.info(
+        "The published warehouse holds no cost yet: land provider bills, usage exports or gateway logs "
+        "in the landing folder and run the pipeline (`aispend run`)."
+    )
+    st.stop()
+page.run()

@@ -20,7 +20,7 @@ def _exposures(paths, tmp_path) -> list[dict]:
 def test_each_page_has_an_exposure_naming_the_marts_the_dashboard_reads(paths, tmp_path):
     exposures = _exposures(paths, tmp_path)
 
-    pages = {f"app/pages/{page.name}" for page in (APP / "pages").glob("*.py") if page.name != "__init__.py"}
+    pages = {f"app/views/{page.name}" for page in (APP / "views").glob("*.py") if page.name != "__init__.py"}
     assert {exposure["meta"]["page"] for exposure in exposures} == pages
     exposed = {node.split(".")[-1] for exposure in exposures for node in exposure["depends_on"]["nodes"]}
     read = set(re.findall(r"\bmarts\.(\w+)", (APP / "queries.py").read_text()))
