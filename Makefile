@@ -29,7 +29,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 demo: $(VENV)/.synced ## Generate a year of sample data, build the warehouse and serve the dashboard
 	$(BIN)/aispend demo
 
-test: $(VENV)/.synced lint pytest dbt-test ## Run every check: lint, pytest and dbt build on test data
+# pytest builds a year of generated data with `dbt build` (every model, unit test and data test) once,
+# and checks the build passed, so `test` needs no separate dbt-test run.
+test: $(VENV)/.synced lint pytest ## Run every check: lint, then pytest (which runs dbt build on test data)
 	@echo "All checks passed."
 
 lint: $(VENV)/.synced ## ruff, ruff format --check and sqlfluff
@@ -47,7 +49,7 @@ format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 pytest: $(VENV)/.synced ## Python tests
 	$(BIN)/pytest
 
-dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) on a small generated data set
+dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) alone, on a small generated data set
 	rm -rf $(TEST_DATA)
 	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend generate --out $(TEST_DATA)/landing --days 45 --requests-per-day 400
 	AISPEND_DATA_DIR=$(TEST_DATA) $(BIN)/aispend run

@@ -13,6 +13,8 @@ from orchestration import pipeline
 from orchestration.paths import DATA_DIR_VARIABLE, DataPaths, data_paths
 
 FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
+# What `dbt build` printed while the demo warehouse was built, kept in its data folder.
+DEMO_BUILD_OUTPUT = "dbt-build-output.txt"
 
 
 @pytest.fixture
@@ -45,5 +47,7 @@ def demo_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     """
     paths = data_paths(tmp_path_factory.mktemp("demo") / "data")
     generate(paths.landing, days=365, requests_per_day=60)
-    pipeline.run(paths, echo=lambda _line: None)
+    output: list[str] = []
+    pipeline.run(paths, echo=output.append)
+    (paths.root / DEMO_BUILD_OUTPUT).write_text("\n".join(output))
     return paths

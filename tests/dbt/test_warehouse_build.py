@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,13 +15,24 @@ import pyarrow.parquet as pq
 from ingest.sample import generate
 from orchestration import pipeline
 from orchestration.cli import main
-from tests.conftest import FIXTURES, land, query
+from tests.conftest import DEMO_BUILD_OUTPUT, FIXTURES, land, query
 
 MART = "marts.fct_daily_gateway_spend"
 
 
 def _quiet(_line: str) -> None:
     return None
+
+
+def test_dbt_build_runs_every_model_unit_test_and_data_test_on_generated_data(demo_paths):
+    """`make test`'s dbt check: the whole project built and tested on a year of generated data."""
+    output = (demo_paths.root / DEMO_BUILD_OUTPUT).read_text()
+    [summary] = re.findall(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", output)
+    passed, warned, errored, skipped = map(int, summary)
+
+    assert (warned, errored, skipped) == (0, 0, 0)
+    assert passed > 550
+    assert "unit_test" in output and "sql table model marts.focus_cost_and_usage" in output
 
 
 def test_mart_totals_equal_the_landed_files_to_the_cent(demo_paths):
