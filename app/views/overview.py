@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from app import filters, queries
+from app import filters
+from app.queries import overview as queries
 from app.format import money
 from app.tables import table
 

@@ -23,6 +23,7 @@ def test_each_page_has_an_exposure_naming_the_marts_the_dashboard_reads(paths, t
     pages = {f"app/views/{page.name}" for page in (APP / "views").glob("*.py") if page.name != "__init__.py"}
     assert {exposure["meta"]["page"] for exposure in exposures} == pages
     exposed = {node.split(".")[-1] for exposure in exposures for node in exposure["depends_on"]["nodes"]}
-    read = set(re.findall(r"\bmarts\.(\w+)", (APP / "queries.py").read_text()))
+    sql = "".join(module.read_text() for module in (APP / "queries").glob("*.py"))
+    read = set(re.findall(r"\bmarts\.(\w+)", sql))
     assert read, "the queries module reads marts"
     assert read <= exposed, f"marts the dashboard reads without an exposure: {sorted(read - exposed)}"
