@@ -14,6 +14,7 @@ st.set_page_config(page_title="aispend: AI spend", page_icon=":material/payments
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("views/reconciliation.py", title="Reconciliation and data quality", icon=":material/rule:"),
 ]
 page = st.navigation(pages)
 

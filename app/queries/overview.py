@@ -45,14 +45,18 @@ def billed_totals(filters: Filters) -> pd.Series:
 _LEDGER_DIMENSIONS = {
     "team": "coalesce(t.team_name, l.x_TeamId)",
     "provider": "l.x_Provider",
-    "model": "coalesce(l.x_Model, 'no model (seats, other)')",
+    "model": "l.x_Model",
     "workflow": "coalesce(l.x_WorkflowId, 'no workflow')",
 }
 
 
 def monthly_billed(filters: Filters, dimension: str) -> pd.DataFrame:
-    """Billed cost per month and team, provider, model or workflow over the filtered period."""
+    """Billed cost per month and team, provider, model or workflow over the filtered period.
+
+    By model, only cost billed for a model counts (seat licences and other charges have none)."""
     where, params = _ledger_scope(filters)
+    if dimension == "model":
+        where += " and l.x_Model is not null"
     return query(
         f"""
         select
@@ -70,8 +74,12 @@ def monthly_billed(filters: Filters, dimension: str) -> pd.DataFrame:
 
 
 def billed_by(filters: Filters, dimension: str) -> pd.DataFrame:
-    """Billed cost over the filtered period by team, provider, model or workflow, largest first."""
+    """Billed cost over the filtered period by team, provider, model or workflow, largest first.
+
+    By model, only cost billed for a model counts (seat licences and other charges have none)."""
     where, params = _ledger_scope(filters)
+    if dimension == "model":
+        where += " and l.x_Model is not null"
     return query(
         f"""
         select

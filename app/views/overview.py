@@ -4,8 +4,8 @@ import plotly.express as px
 import streamlit as st
 
 from app import filters
-from app.queries import overview as queries
 from app.format import money
+from app.queries import overview as queries
 from app.tables import table
 
 st.title("AI spend overview")
@@ -41,7 +41,8 @@ dimension = (
 monthly = queries.monthly_billed(picked, dimension)
 st.caption(
     f"Each bar is one month's billed cost, split by {dimension}; hover for exact amounts. "
-    "The last month may be partial."
+    + ("Only cost billed for a model counts: seat licences have none. " if dimension == "model" else "")
+    + "The last month may be partial."
 )
 if monthly.empty:
     st.info("No billed cost in the selected period and filters.")
@@ -62,7 +63,11 @@ left, middle, right = st.columns(3)
 for column, by in ((left, "team"), (middle, "provider"), (right, "model")):
     with column:
         st.subheader(f"By {by}")
-        st.caption(f"Billed cost per {by} over the period, largest first.")
+        st.caption(
+            "Billed cost per model over the period, largest first; seat licences have no model."
+            if by == "model"
+            else f"Billed cost per {by} over the period, largest first."
+        )
         table(
             queries.billed_by(picked, by),
             f"spend_by_{by}",
