@@ -10,6 +10,9 @@ export UV_PYTHON_DOWNLOADS := never
 # Tools the project runs (dbt, from Dagster) are found in the project's environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_NO_PROGRESS := 1
+# The browser test drives Debian's Chromium (Playwright's own browser download is not needed).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Test runs use their own data folder, never the demo's.
 TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
@@ -46,8 +49,12 @@ format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 	mkdir -p $(TEST_DATA)/lint
 	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff fix dbt_project/models dbt_project/tests dbt_project/macros
 
-pytest: $(VENV)/.synced ## Python tests
+pytest: $(VENV)/.synced $(CHROMIUM) ## Python tests
 	$(BIN)/pytest
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) alone, on a small generated data set
 	rm -rf $(TEST_DATA)
