@@ -8,7 +8,7 @@ folder beside the entry script as the old multipage mode, and then runs a page w
 
 import streamlit as st
 
-from app import filters, queries
+from app import auth, filters, queries
 
 st.set_page_config(page_title="aispend: AI spend", page_icon=":material/payments:", layout="wide")
 
@@ -17,6 +17,7 @@ pages = [
     st.Page("views/reconciliation.py", title="Reconciliation and data quality", icon=":material/rule:"),
 ]
 page = st.navigation(pages)
+auth.require_sign_in()
 
 if not queries.has_published_copy():
     st.title("aispend")
