@@ -245,6 +245,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_pages(args: argparse.Namespace) -> int:
+    from orchestration.page_benchmark import bench_pages
+
+    bench_pages(args.repeat, say=_say)
+    return 0
+
+
 def _add_generate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of data (default %(default)s)")
     parser.add_argument(
@@ -319,6 +326,13 @@ def parser() -> argparse.ArgumentParser:
     )
     ingest_bench.add_argument("--keep", help="reuse or keep the bench file at this path")
     ingest_bench.set_defaults(handler=cmd_bench)
+    pages_bench = bench_kinds.add_parser(
+        "pages", help="each dashboard page's query and run time on the published warehouse"
+    )
+    pages_bench.add_argument(
+        "--repeat", type=int, default=5, help="cold-cache runs of each page (default %(default)s)"
+    )
+    pages_bench.set_defaults(handler=cmd_bench_pages)
     return root
 
 

@@ -40,12 +40,17 @@ def serving_version() -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
+def execute(sql: str, params: tuple, path: str) -> pd.DataFrame:
+    """Run one query on its own read-only connection to the copy at `path` (uncached)."""
+    with duckdb.connect(path, read_only=True) as con:
+        return con.execute(sql, list(params)).df()
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def _query(sql: str, params: tuple, version: str, path: str) -> pd.DataFrame:
     # `version` is part of the cache key only: a new published copy misses the cache.
     del version
-    with duckdb.connect(path, read_only=True) as con:
-        return con.execute(sql, list(params)).df()
+    return execute(sql, params, path)
 
 
 def query(sql: str, params: tuple = ()) -> pd.DataFrame:
