@@ -12,6 +12,7 @@ import duckdb
 from ingest.sample import company
 from ingest.sample.anthropic import AnthropicCostWriter, AnthropicUsageWriter
 from ingest.sample.cloud import AwsCurWriter, AzureFocusWriter
+from ingest.sample.gcp_focus import GcpFocusWriter
 from ingest.sample.gateway import GatewayWriter
 from ingest.sample.openai import OpenAICostsWriter, OpenAIUsageWriter
 from ingest.sample.outcomes import OutcomesWriter
@@ -91,6 +92,7 @@ def source_writers(seed: int) -> list[SourceWriter]:
         AnthropicCostWriter(),
         AwsCurWriter(seed),
         AzureFocusWriter(seed),
+        GcpFocusWriter(),
         TelemetryWriter(seed),
         OutcomesWriter(seed),
         CopilotSeatsWriter(seed),

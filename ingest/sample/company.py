@@ -12,15 +12,19 @@ its own project and a churn model on Azure OpenAI. Provider bills cover all of i
 most of it. Sales emails move to the OpenAI Batch API mid-year, which the gateway still prices at
 the standard rate, and the gateway's price table has no cache-write price for Claude.
 
+From June 2026 the marketing team also runs Gemini on Google Cloud's Vertex AI in its own project,
+billed through a Google Cloud FOCUS export: a tool nobody listed, so its spend is shadow spend.
+
 People also hold seats: GitHub Copilot, Cursor, ChatGPT Enterprise, Claude and Microsoft 365
 Copilot, some of them idle for months, some people paying for two coding assistants.
 
 One day goes wrong: on 2026-06-17 (`RETRY_LOOP`) a bad deploy of the invoice-extraction service's
-output validator rejects every answer, and the service retries each task's first call six more
+output validator rejects every answer, and the service retries each task's first call nine more
 times before carrying on as usual. Those calls are real calls: the gateway logs them, Anthropic
-reports and bills them, and the finance team's Anthropic spend that day is several times its usual,
-the one day-level spend anomaly the warehouse should find. The extra calls draw from a random stream
-of their own, so every other workflow's traffic that day is unchanged.
+reports and bills them, and the finance team's Anthropic spend that day is several times its usual:
+the one spend anomaly planted in the story (at low volumes a few other days look unusual by chance).
+The extra calls draw from a random stream of their own, so every other workflow's traffic that day
+is unchanged.
 
 Everything here is fixed: the seed only changes the traffic drawn from this story, never the
 company. Dates are calendar dates, so a day's traffic does not depend on the window generated.
@@ -467,7 +471,7 @@ LEGACY_BOT_CALLS = 120.0
 LEGACY_BOT_MODEL = "gpt-4.1-mini"
 
 # The day the invoice-extraction service retried in a loop (see the module's docstring).
-RETRY_LOOP = RetryLoop("invoice_extraction", date(2026, 6, 17), extra_attempts=6)
+RETRY_LOOP = RetryLoop("invoice_extraction", date(2026, 6, 17), extra_attempts=9)
 
 # The gateway's price table follows a catalogue price change this many days late.
 GATEWAY_PRICE_LAG_DAYS = 21
@@ -556,7 +560,7 @@ def _seats() -> tuple[Seat, ...]:
         stops = date(2026, 6, 15) if i == 7 else None  # stopped using it in June
         assigned = STORY_START - timedelta(days=40 + 3 * i)
         seats.append(Seat("github_copilot", p.email, assigned, 0.0 if idle else 0.8, stops))
-    for p in by_team["engineering"][:6]:  # five of them keep Copilot too: overlapping coding assistants
+    for p in by_team["engineering"][:6]:  # all six keep Copilot too: overlapping coding assistants
         seats.append(Seat("cursor", p.email, date(2026, 2, 1), 0.85))
     for i, p in enumerate(by_team["sales"] + by_team["marketing"]):
         activity = 0.0 if i in (2, 6) else 0.6

@@ -43,6 +43,7 @@ def test_a_window_starting_mid_month_still_bills_the_month_to_date(tmp_path):
     september_deliveries = (
         "aws_cur/cur2/northwind-cur2/data/BILLING_PERIOD=2026-09/2026-09-23T0400Z-00001.snappy.parquet",
         "focus/azure/northwind-focus-cost/20260901-20260930/20260923T0600Z/part_0_0001.csv",
+        "focus/gcp/01C7A2-9F3E5B-4D8E61/202609/20260923T0500Z/focus-000000000000.csv.gz",
     )
     for delivery in september_deliveries:
         assert (tmp_path / "tail" / delivery).read_bytes() == (tmp_path / "whole" / delivery).read_bytes()
