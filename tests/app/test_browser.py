@@ -69,7 +69,9 @@ def _settle(page: Page) -> None:
     """Wait until Streamlit has finished running the page's script."""
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=60_000,
     )
     # Plotly draws after the script has finished: wait until every chart holds its plot.
     page.wait_for_function(
