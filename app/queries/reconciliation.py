@@ -45,8 +45,8 @@ def _scope(filters: Filters) -> tuple[str, list]:
 
 
 def reconciliation_totals(filters: Filters) -> pd.Series:
-    """Over the filtered period and providers: the gateway's and the telemetry's estimates, the bill, the
-    gap (billed minus the gateway's estimate), each cause of it, and the share of it a named cause explains."""
+    """Over the filtered period and providers: the gateway's and the telemetry's estimates, the bill,
+    the gap (billed minus the gateway's estimate), each cause of it, and the share a named cause explains."""
     where, params = _scope(filters)
     return query(
         f"""

@@ -24,7 +24,9 @@ STEPS = {
     "billed_usd": "Billed",
 }
 CAUSE_HELP = {
-    "Not via the gateway": "Billed on credentials that are not the gateway's: teams calling the provider directly.",
+    "Not via the gateway": (
+        "Billed on credentials that are not the gateway's: teams calling the provider directly."
+    ),
     "Price-table drift": (
         "The gateway priced its own tokens from its price table; this is what that table differs from the "
         "provider's list price of the day (negative when the gateway still holds a price the provider cut)."
@@ -147,8 +149,8 @@ else:
         queries.monthly_reconciliation(picked),
         "billing_reconciliation",
         {
-            "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
-            "provider": st.column_config.TextColumn("Provider"),
+            "month": st.column_config.DateColumn("Month", format="MMM YYYY", pinned=True),
+            "provider": st.column_config.TextColumn("Provider", pinned=True),
             "gateway_requests": st.column_config.NumberColumn("Gateway requests", format="localized"),
             "telemetry_calls": st.column_config.NumberColumn("Telemetry calls", format="localized"),
             "gateway_estimate_usd": _money_column("Gateway estimate"),
@@ -196,6 +198,7 @@ else:
             "rows_quarantined": st.column_config.NumberColumn("Rows quarantined", format="localized"),
             "last_loaded_at": st.column_config.DatetimeColumn("Newest file loaded (UTC)"),
         },
+        height="content",
     )
 
     st.subheader("Rejected files")
