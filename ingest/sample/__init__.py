@@ -12,8 +12,8 @@ import duckdb
 from ingest.sample import company
 from ingest.sample.anthropic import AnthropicCostWriter, AnthropicUsageWriter
 from ingest.sample.cloud import AwsCurWriter, AzureFocusWriter
-from ingest.sample.gcp_focus import GcpFocusWriter
 from ingest.sample.gateway import GatewayWriter
+from ingest.sample.gcp_focus import GcpFocusWriter
 from ingest.sample.openai import OpenAICostsWriter, OpenAIUsageWriter
 from ingest.sample.outcomes import OutcomesWriter
 from ingest.sample.reference import ReferenceWriter

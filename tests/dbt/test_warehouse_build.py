@@ -32,7 +32,8 @@ def test_dbt_build_runs_every_model_unit_test_and_data_test_on_generated_data(de
 
     assert (warned, errored, skipped) == (0, 0, 0)
     assert passed > 550
-    assert "unit_test" in output and "sql table model marts.focus_cost_and_usage" in output
+    assert "unit_test" in output
+    assert "sql table model marts.focus_cost_and_usage" in output
 
 
 def test_mart_totals_equal_the_landed_files_to_the_cent(demo_paths):
