@@ -14,12 +14,12 @@ st.set_page_config(page_title="aispend: AI spend", page_icon=":material/payments
 
 pages = [
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("views/reconciliation.py", title="Reconciliation and data quality", icon=":material/rule:"),
     st.Page("views/cost_per_task.py", title="Cost per task", icon=":material/task_alt:"),
+    st.Page("views/sprawl.py", title="Sprawl: seats and shadow spend", icon=":material/event_seat:"),
     st.Page("views/jevons.py", title="Jevons: prices and usage", icon=":material/trending_up:"),
     st.Page("views/savings.py", title="Savings: what if", icon=":material/savings:"),
-    st.Page("views/sprawl.py", title="Sprawl: seats and shadow spend", icon=":material/event_seat:"),
     st.Page("views/budgets.py", title="Budgets and anomalies", icon=":material/account_balance_wallet:"),
+    st.Page("views/reconciliation.py", title="Reconciliation and data quality", icon=":material/rule:"),
 ]
 page = st.navigation(pages)
 auth.require_sign_in()

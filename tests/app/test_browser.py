@@ -84,6 +84,15 @@ def _settle(page: Page) -> None:
     page.wait_for_timeout(1000)
 
 
+def _screenshot_whole(page: Page, path: Path) -> None:
+    """Save the whole page: Streamlit scrolls inside its own container, so grow the window to fit it."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1600, "height": min(max(height, 1200), 12_000)})
+    _settle(page)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1600, "height": 1200})
+
+
 def test_every_page_opens_without_an_exception(dashboard):
     assert CHROMIUM.exists(), (
         "Debian's chromium is needed: `make test` installs it (apt-get install chromium)"
@@ -97,7 +106,7 @@ def test_every_page_opens_without_an_exception(dashboard):
             page.goto(f"{dashboard}/{'' if view == DEFAULT_VIEW else view}")
             _settle(page)
             assert page.get_by_text("Page not found").count() == 0, view
-            page.screenshot(path=str(SCREENSHOTS / f"{view}.png"), full_page=True)
+            _screenshot_whole(page, SCREENSHOTS / f"{view}.png")
             exceptions = page.locator('[data-testid="stException"]')
             assert exceptions.count() == 0, f"{view}: {exceptions.first.inner_text()}"
             seen[view] = page.locator("h1").first.inner_text()
