@@ -643,7 +643,8 @@ AZURE_RESOURCE_GROUP = "rg-data-science"
 AZURE_REGION = ("eastus", "East US")
 AZURE_TAGS = {"team": "data"}
 
-FOCUS_HEADER = (
+# Every FOCUS 1.2 column, in the specification's order; a provider's export adds its own x_ columns.
+FOCUS_1_2_COLUMNS = (
     "AvailabilityZone",
     "BilledCost",
     "BillingAccountId",
@@ -701,6 +702,10 @@ FOCUS_HEADER = (
     "SubAccountName",
     "SubAccountType",
     "Tags",
+)
+# Azure's FOCUS export: the FOCUS 1.2 columns, then Microsoft's extension columns.
+FOCUS_HEADER = (
+    *FOCUS_1_2_COLUMNS,
     "x_BillingProfileId",
     "x_PricingBlockSize",
     "x_PricingUnitDescription",

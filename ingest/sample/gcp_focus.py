@@ -34,7 +34,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 
 from ingest.price_catalogue import list_prices
-from ingest.sample.cloud import FOCUS_FOLDER, _MonthlyExport, next_month, plain_number
+from ingest.sample.cloud import FOCUS_1_2_COLUMNS, FOCUS_FOLDER, _MonthlyExport, next_month, plain_number
 from ingest.sample.traffic import DayTraffic
 
 GCP_BILLING_ACCOUNT = "01C7A2-9F3E5B-4D8E61"
@@ -59,66 +59,6 @@ _SKUS = (
     ("output", "Output Text Tokens", "output"),
 )
 MILLION = Decimal(1_000_000)
-
-FOCUS_1_2_HEADER = (
-    "AvailabilityZone",
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingAccountType",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "CapacityReservationId",
-    "CapacityReservationStatus",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "CommitmentDiscountCategory",
-    "CommitmentDiscountId",
-    "CommitmentDiscountName",
-    "CommitmentDiscountQuantity",
-    "CommitmentDiscountStatus",
-    "CommitmentDiscountType",
-    "CommitmentDiscountUnit",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "ContractedUnitPrice",
-    "EffectiveCost",
-    "InvoiceId",
-    "InvoiceIssuerName",
-    "ListCost",
-    "ListUnitPrice",
-    "PricingCategory",
-    "PricingCurrency",
-    "PricingCurrencyContractedUnitPrice",
-    "PricingCurrencyEffectiveCost",
-    "PricingCurrencyListUnitPrice",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "RegionId",
-    "RegionName",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceSubcategory",
-    "SkuId",
-    "SkuMeter",
-    "SkuPriceDetails",
-    "SkuPriceId",
-    "SubAccountId",
-    "SubAccountName",
-    "SubAccountType",
-    "Tags",
-)
 
 
 def gemini_model_on(day: date) -> str | None:
@@ -193,9 +133,9 @@ class GcpFocusWriter(_MonthlyExport):
     def write(self, path: Path, period: date, lines: list[dict], final: bool) -> None:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(FOCUS_1_2_HEADER)
+        writer.writerow(FOCUS_1_2_COLUMNS)
         for line in sorted(lines, key=lambda x: (x["day"], x["sku"])):
-            writer.writerow([_focus_row(line, period, final).get(c, "") for c in FOCUS_1_2_HEADER])
+            writer.writerow([_focus_row(line, period, final).get(c, "") for c in FOCUS_1_2_COLUMNS])
         with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as packed:
             packed.write(text.getvalue().encode("utf-8"))
 
