@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import open_page, shown_metrics, table_starting_with
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 PAGE = "views/budgets.py"
 BUDGETS = "marts.fct_team_budget_months"
 ANOMALIES = "marts.fct_spend_anomalies"
@@ -25,28 +23,15 @@ PLANTED = (date(2026, 6, 17), "finance", "anthropic")
 
 @pytest.fixture
 def page(demo_paths, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(demo_paths.root))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def _table(app: AppTest, *columns: str) -> pd.DataFrame:
-    [frame] = [d.value for d in app.dataframe if list(d.value.columns[: len(columns)]) == list(columns)]
-    return frame
+    return open_page(demo_paths.root, monkeypatch, PAGE)
 
 
 def _budgets(app: AppTest) -> pd.DataFrame:
-    return _table(app, "team", "budget", "actual", "forecast")
+    return table_starting_with(app, "team", "budget", "actual", "forecast")
 
 
 def _flagged(app: AppTest) -> pd.DataFrame:
-    return _table(app, "day", "team", "provider")
+    return table_starting_with(app, "day", "team", "provider")
 
 
 def _set(app: AppTest, key: str, value) -> None:
@@ -113,7 +98,7 @@ def test_teams_over_budget_are_counted_from_the_periods_last_month(page, demo_pa
 
     _set(page, "filter_period", ("2026-05-01", "2026-06-30"))
 
-    metrics = _metrics(page)
+    metrics = shown_metrics(page)
     assert metrics["Teams over budget"] == f"{over} of {budgeted}"
     assert metrics["Teams forecast over budget"] == f"{forecast_over} of {budgeted}"
     assert over >= 1
@@ -173,10 +158,10 @@ def test_the_team_filter_narrows_budgets_and_flagged_days(page, demo_paths):
     _set(page, "filter_teams", ["finance"])
 
     assert _budgets(page)["team"].tolist() == ["Finance"]
-    assert _metrics(page)["Teams over budget"].endswith("of 1")
+    assert shown_metrics(page)["Teams over budget"].endswith("of 1")
     flagged = _flagged(page)
     assert set(flagged["team"]) == {"Finance"}
-    assert len(flagged) == finance_flags == int(_metrics(page)["Flagged days"])
+    assert len(flagged) == finance_flags == int(shown_metrics(page)["Flagged days"])
 
 
 def test_the_provider_filter_narrows_flagged_days_but_not_budgets(page, demo_paths):
@@ -189,7 +174,7 @@ def test_the_provider_filter_narrows_flagged_days_but_not_budgets(page, demo_pat
 
     flagged = _flagged(page)
     assert set(flagged["provider"]) == {"anthropic"}
-    assert len(flagged) == anthropic_flags == int(_metrics(page)["Flagged days"])
+    assert len(flagged) == anthropic_flags == int(shown_metrics(page)["Flagged days"])
     pd.testing.assert_frame_equal(_budgets(page), budgets_before)
     assert any("not applied to budgets" in caption.value for caption in page.caption)
 

@@ -3,17 +3,14 @@ drill-down shows the chosen workflow's months; the budget review shows the mart'
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.format import money
-from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import open_page, shown_metrics, table_starting_with
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 PAGE = "views/cost_per_task.py"
 DRILL_DOWN = "cost_per_task_workflow"
 
@@ -30,15 +27,7 @@ TASK_TOTALS = """
 
 @pytest.fixture
 def page(demo_paths, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(demo_paths.root))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
+    return open_page(demo_paths.root, monkeypatch, PAGE)
 
 
 def _expected_metrics(tasks: int, cost_per_success, value_per_task, margin) -> dict[str, str]:
@@ -51,27 +40,22 @@ def _expected_metrics(tasks: int, cost_per_success, value_per_task, margin) -> d
 
 
 def _shown(app: AppTest) -> dict[str, str]:
-    metrics = _metrics(app)
+    metrics = shown_metrics(app)
     return {
         label: metrics[label] for label in ("Tasks", "Cost per successful task", "Value per task", "Margin")
     }
 
 
-def _table(app: AppTest, *columns: str) -> pd.DataFrame:
-    [frame] = [d.value for d in app.dataframe if list(d.value.columns[: len(columns)]) == list(columns)]
-    return frame
-
-
 def _workflows(app: AppTest) -> pd.DataFrame:
-    return _table(app, "workflow", "team", "tasks")
+    return table_starting_with(app, "workflow", "team", "tasks")
 
 
 def _months(app: AppTest) -> pd.DataFrame:
-    return _table(app, "month", "tasks")
+    return table_starting_with(app, "month", "tasks")
 
 
 def _review(app: AppTest) -> pd.DataFrame:
-    return _table(app, "flag", "workflow")
+    return table_starting_with(app, "flag", "workflow")
 
 
 def _set_period(app: AppTest, start: str, end: str) -> None:

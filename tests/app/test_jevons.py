@@ -15,10 +15,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.format import money
-from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import open_page, shown_metrics
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 PAGE = "views/jevons.py"
 TIER_MONTHS = "marts.fct_tier_price_volume_months"
 WORKFLOW_MONTHS = "marts.fct_workflow_months"
@@ -26,15 +25,7 @@ WORKFLOW_MONTHS = "marts.fct_workflow_months"
 
 @pytest.fixture
 def page(demo_paths, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(demo_paths.root))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _metrics(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    return open_page(demo_paths.root, monkeypatch, PAGE)
 
 
 def _table(app: AppTest, first_column: str) -> pd.DataFrame:
@@ -99,7 +90,7 @@ def test_headline_changes_equal_the_marts_indices_from_first_to_last_month(page,
         f"select spend_usd from {TIER_MONTHS} where capability_tier = 'all' and usage_month = ?",
         [last],
     )
-    shown = _metrics(page)
+    shown = shown_metrics(page)
 
     assert {label: shown[label] for label in expected} == expected
     assert shown[f"Spend in {last:%B %Y}"] == money(last_spend)
@@ -138,7 +129,7 @@ def test_the_chart_draws_the_three_indices_rebased_to_the_first_month_and_the_ti
     assert frontier["Quantity index"] != pytest.approx(everything["Quantity index"])
     first, last = _months(demo_paths.serving)
     expected = _expected_metrics(demo_paths.serving, "frontier", first, last)
-    shown = _metrics(page)
+    shown = shown_metrics(page)
     assert {label: shown[label] for label in expected} == expected
 
 
@@ -177,13 +168,13 @@ def test_a_period_filter_keeps_the_months_it_touches_everywhere(page, demo_paths
     start = _add_months(first, 4).replace(day=10)
     end = _add_months(start, 4).replace(day=28)
     start_month, end_month = start.replace(day=1), end.replace(day=1)
-    everything = _metrics(page)
+    everything = shown_metrics(page)
 
     page.sidebar.date_input(key="filter_period").set_value((start, end)).run()
 
     assert not page.exception
     expected = _expected_metrics(demo_paths.serving, "all", start_month, end_month)
-    shown = _metrics(page)
+    shown = shown_metrics(page)
     assert {label: shown[label] for label in expected} == expected
     assert shown["Price index"] != everything["Price index"]
     months = _table(page, "month")["month"]
@@ -265,7 +256,7 @@ def test_tokens_per_task_follow_the_mart_and_the_workflow_and_team_filters(page,
 
 
 def test_team_and_provider_filters_leave_the_company_wide_figures_alone_and_say_so(page):
-    before = _metrics(page)
+    before = shown_metrics(page)
     steps = _table(page, "step")["amount_usd"].tolist()
 
     page.sidebar.multiselect(key="filter_teams").set_value(["support"]).run()
@@ -274,6 +265,6 @@ def test_team_and_provider_filters_leave_the_company_wide_figures_alone_and_say_
     ).run()
 
     assert not page.exception
-    assert _metrics(page) == before
+    assert shown_metrics(page) == before
     assert _table(page, "step")["amount_usd"].tolist() == steps
     assert "team and provider filters do not apply" in page.caption[0].value

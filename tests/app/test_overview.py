@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from app.format import money
 from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import APP
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 LEDGER = "marts.focus_cost_and_usage"
 
 

@@ -4,7 +4,6 @@ sense, and rejected files and quarantined rows appear with their reasons."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 from app.format import money
 from ingest.sample import generate
 from orchestration import pipeline
-from orchestration.paths import DATA_DIR_VARIABLE, DataPaths, data_paths
+from orchestration.paths import DataPaths, data_paths
+from tests.app.conftest import open_page
 from tests.conftest import FIXTURES, query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 PAGE = "views/reconciliation.py"
 RECONCILIATION = "marts.fct_billing_reconciliation"
 TOTALS = f"""
@@ -33,11 +32,7 @@ TOTALS = f"""
 
 
 def _open(paths: DataPaths, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(paths.root))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(paths.root, monkeypatch, PAGE)
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ dbt defaults for the last complete quarter, refuses routing shares not adding up
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.format import money
-from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import open_page
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 SCENARIOS = "marts.fct_savings_scenarios"
 LEVERS = "marts.fct_savings_levers"
 # The sample data ends on 31 October 2026: Q4 is not complete, so the page starts on Q3.
@@ -22,11 +19,7 @@ LEVER_NAMES = {"batch": "Batch API", "cache": "Prompt cache", "routing": "Routin
 
 @pytest.fixture
 def savings(demo_paths, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(demo_paths.root))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page("views/savings.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(demo_paths.root, monkeypatch, "views/savings.py")
 
 
 def _metric(app: AppTest, label: str):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import APP
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 AUTH = {
     "auth": {
         "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -15,10 +15,9 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app.format import money
-from orchestration.paths import DATA_DIR_VARIABLE
+from tests.app.conftest import open_page, shown_metrics, table_starting_with
 from tests.conftest import query
 
-APP = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 PAGE = "views/sprawl.py"
 RECLAIM_DOWNLOAD = "download_idle_seats_reclaim_list"
 
@@ -53,41 +52,28 @@ class RecordingStorage(MemoryMediaFileStorage):
 
 @pytest.fixture
 def page(demo_paths, monkeypatch) -> AppTest:
-    monkeypatch.setenv(DATA_DIR_VARIABLE, str(demo_paths.root))
     monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingStorage)
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _metrics(app: AppTest) -> dict[str, str]:
-    return {metric.label: metric.value for metric in app.metric}
-
-
-def _table(app: AppTest, *columns: str) -> pd.DataFrame:
-    [frame] = [d.value for d in app.dataframe if list(d.value.columns[: len(columns)]) == list(columns)]
-    return frame
+    return open_page(demo_paths.root, monkeypatch, PAGE)
 
 
 def _seats(app: AppTest) -> pd.DataFrame:
-    return _table(app, "Tool", "Team", "Seats assigned")
+    return table_starting_with(app, "Tool", "Team", "Seats assigned")
 
 
 def _reclaim(app: AppTest) -> pd.DataFrame:
-    return _table(app, "Holder", "Email", "Team", "Tool", "Last activity")
+    return table_starting_with(app, "Holder", "Email", "Team", "Tool", "Last activity")
 
 
 def _overlap(app: AppTest) -> pd.DataFrame:
-    return _table(app, "Person", "Team", "Category")
+    return table_starting_with(app, "Person", "Team", "Category")
 
 
 def _team_sprawl(app: AppTest) -> pd.DataFrame:
-    return _table(app, "Team", "Vendors", "Tools")
+    return table_starting_with(app, "Team", "Vendors", "Tools")
 
 
 def _shadow(app: AppTest) -> pd.DataFrame:
-    return _table(app, "Month", "Source", "Billed")
+    return table_starting_with(app, "Month", "Source", "Billed")
 
 
 def _all_teams(database: Path) -> list[str]:
@@ -108,7 +94,7 @@ def _seat_figures(database: Path, month: str, teams: list[str]) -> tuple:
 
 
 def _shown_seat_figures(app: AppTest) -> tuple[str, str, str]:
-    metrics = _metrics(app)
+    metrics = shown_metrics(app)
     return metrics["Seats assigned"], metrics["Idle seats"], metrics["Idle cost per month"]
 
 
@@ -138,7 +124,7 @@ def test_idle_seats_and_their_cost_equal_the_latest_month_of_seat_utilisation(pa
     assert idle > 0
     assert idle_cost > 0
     assert _shown_seat_figures(page) == _expected_seat_figures(assigned, idle, idle_cost)
-    assert _metrics(page)["Idle share"] == f"{idle / assigned:.1%}"
+    assert shown_metrics(page)["Idle share"] == f"{idle / assigned:.1%}"
     assert f"Seat utilisation, {pd.Timestamp(latest):%B %Y}" in [h.value for h in page.subheader]
     shown = seats[
         ["Tool", "Team", "Seats assigned", "Active seats", "Idle seats", "Idle cost per month"]
@@ -167,10 +153,10 @@ def test_the_team_filter_narrows_seats_reclaim_list_overlap_and_sprawl_to_that_t
     reclaim = _reclaim(page)
     assert set(reclaim["Team"]) == {"Engineering"}
     assert len(reclaim) == len(query(database, RECLAIM_LIST, [["engineering"]]))
-    assert _metrics(page)["Saving per month"] == money(reclaim["Monthly price"].sum())
+    assert shown_metrics(page)["Saving per month"] == money(reclaim["Monthly price"].sum())
     assert set(_overlap(page)["Team"]) == {"Engineering"}
-    assert _metrics(page)["People with overlapping tools"] == f"{overlapping:,}"
-    assert _metrics(page)["Extra cost per month"] == money(extra)
+    assert shown_metrics(page)["People with overlapping tools"] == f"{overlapping:,}"
+    assert shown_metrics(page)["Extra cost per month"] == money(extra)
     assert _team_sprawl(page)["Team"].tolist() == ["Engineering"]
 
 
@@ -186,8 +172,8 @@ def test_the_reclaim_list_is_fct_idle_seats_and_its_csv_download_holds_every_row
     assert len(expected) > 0
     assert any(row[4] == "never" for row in expected)
     assert list(reclaim[columns].fillna("").itertuples(index=False, name=None)) == expected
-    assert _metrics(page)["Seats to reclaim"] == f"{len(expected):,}"
-    assert _metrics(page)["Saving per month"] == money(saving)
+    assert shown_metrics(page)["Seats to reclaim"] == f"{len(expected):,}"
+    assert shown_metrics(page)["Saving per month"] == money(saving)
     assert any(f"{as_of:%d %b %Y}, the newest day with seat data" in c.value for c in page.caption)
 
     url = page.download_button(key=RECLAIM_DOWNLOAD).proto.url
@@ -230,8 +216,8 @@ def test_overlap_and_team_sprawl_are_the_latest_month_of_the_period(page, demo_p
     shown = _team_sprawl(page).sort_values("Team")
 
     assert people > 0
-    assert _metrics(page)["People with overlapping tools"] == f"{people:,}"
-    assert _metrics(page)["Extra cost per month"] == money(extra)
+    assert shown_metrics(page)["People with overlapping tools"] == f"{people:,}"
+    assert shown_metrics(page)["Extra cost per month"] == money(extra)
     assert overlap["Extra cost per month"].sum() == pytest.approx(extra)
     assert (overlap["Tools held"] >= 2).all()
     teams = shown[["Team", "Vendors", "Tools", "Models", "Shadow providers"]]
@@ -259,9 +245,9 @@ def test_shadow_and_unallocated_shares_equal_sql_and_the_period_picks_the_months
     table = _shadow(page)
 
     assert shadow > 0
-    assert _metrics(page)["Shadow spend in period"] == money(shadow)
-    assert _metrics(page)["Shadow share"] == f"{shadow_share:.1%}"
-    assert _metrics(page)["Unallocated share"] == f"{unallocated_share:.1%}"
+    assert shown_metrics(page)["Shadow spend in period"] == money(shadow)
+    assert shown_metrics(page)["Shadow share"] == f"{shadow_share:.1%}"
+    assert shown_metrics(page)["Unallocated share"] == f"{unallocated_share:.1%}"
     shown = table[["Shadow share", "Unallocated share", "Shadow providers"]].astype(object)
     assert list(shown.where(shown.notna(), None).itertuples(index=False, name=None)) == per_row
     assert "Google Cloud" in set(table["Shadow providers"])
@@ -272,8 +258,8 @@ def test_shadow_and_unallocated_shares_equal_sql_and_the_period_picks_the_months
     assert not page.exception, page.exception
     [(august_shadow, august_share, _)] = query(database, totals_sql, ["2026-08-01", "2026-08-01"])
     assert set(pd.to_datetime(_shadow(page)["Month"]).dt.strftime("%Y-%m")) == {"2026-08"}
-    assert _metrics(page)["Shadow spend in period"] == money(august_shadow)
-    assert _metrics(page)["Shadow share"] == f"{august_share:.1%}"
+    assert shown_metrics(page)["Shadow spend in period"] == money(august_shadow)
+    assert shown_metrics(page)["Shadow share"] == f"{august_share:.1%}"
     assert "Seat utilisation, August 2026" in [h.value for h in page.subheader]
     august_seats = _seat_figures(database, "2026-08-01", _all_teams(database))
     assert _shown_seat_figures(page) == _expected_seat_figures(*august_seats)
