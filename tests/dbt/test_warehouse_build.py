@@ -132,9 +132,11 @@ def _move_key(paths, name: str, to_team: str, on: date) -> str:
 
 
 def _billed_rows(paths, day: date) -> int:
+    """Token usage rows the AWS bill (Bedrock) holds for a day."""
     [(rows,)] = query(
         paths.warehouse,
-        "select count(*) from marts.fct_token_usage where usage_source = 'billing' and usage_date = ?",
+        "select count(*) from marts.fct_token_usage "
+        "where usage_source = 'billing' and provider = 'bedrock' and usage_date = ?",
         [day],
     )
     return rows
