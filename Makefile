@@ -18,10 +18,10 @@ TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
 DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
-.PHONY: help demo test lint format pytest dbt-test dbt-docs bench-ingest dagster app clean
+.PHONY: help demo test lint format pytest dbt-test dbt-docs bench-ingest bench-pages dagster app clean
 
 help: ## List every target
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ dbt-docs: $(VENV)/.synced ## dbt's docs of the warehouse (lineage, every model a
 
 bench-ingest: $(VENV)/.synced ## Ingest speed and memory against DuckDB's read_json (2M LiteLLM rows)
 	$(BIN)/aispend bench ingest
+
+bench-pages: $(VENV)/.synced ## Each dashboard page's query and run time on the published warehouse
+	$(BIN)/aispend bench pages
 
 dagster: $(VENV)/.synced ## Open the Dagster UI on this project (http://localhost:3000)
 	mkdir -p $(DAGSTER_HOME)
