@@ -88,9 +88,12 @@ table(
     queries.source_freshness(),
     "data_freshness",
     {
+        "source": st.column_config.TextColumn("Source"),
         "data_through": st.column_config.DateColumn("Data through"),
         "last_loaded_at": st.column_config.DatetimeColumn("Newest file loaded (UTC)"),
+        "files_loaded": st.column_config.NumberColumn("Files loaded"),
         "files_rejected": st.column_config.NumberColumn("Files rejected"),
         "rows_quarantined": st.column_config.NumberColumn("Rows quarantined"),
     },
+    height="content",
 )
