@@ -8,6 +8,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from app import filters
+from app.charts import stacked_bars
 from app.format import money
 from app.queries import cost_per_task as queries
 from app.tables import table
@@ -102,27 +103,15 @@ with left:
     ranked = by_workflow.dropna(subset=["cost_per_successful_task_usd"]).sort_values(
         "cost_per_successful_task_usd"
     )
-    figure = go.Figure(
-        [
-            go.Bar(
-                name=name,
-                y=ranked["workflow"],
-                x=ranked[column],
-                orientation="h",
-                marker_color=colour,
-                hovertemplate="%{y}: %{x:$,.2f}<extra>" + name + "</extra>",
-            )
-            for name, column, colour in (
-                ("Model", "model_cost_per_successful_task_usd", MODEL_COLOUR),
-                ("People", "human_cost_per_successful_task_usd", HUMAN_COLOUR),
-            )
-        ]
-    )
-    figure.update_layout(
-        barmode="stack",
-        title="Cost per successful task",
-        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    figure = stacked_bars(
+        ranked,
+        "workflow",
+        (
+            ("Model", "model_cost_per_successful_task_usd", MODEL_COLOUR),
+            ("People", "human_cost_per_successful_task_usd", HUMAN_COLOUR),
+        ),
+        "Cost per successful task",
+        "%{x:$,.2f}",
     )
     figure.update_xaxes(tickprefix="$", tickformat=",.2f")
     st.plotly_chart(figure, width="stretch")

@@ -3,10 +3,10 @@ and AI spend outside the company's tool list or allocated to no team."""
 
 import pandas as pd
 import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from app import filters
+from app.charts import stacked_bars
 from app.format import money
 from app.queries import sprawl as queries
 from app.tables import table
@@ -99,29 +99,15 @@ else:
             .sum()
             .sort_values(["seats_idle", "seats_active"])
         )
-        figure = go.Figure(
-            [
-                go.Bar(
-                    name=name,
-                    y=per_tool["tool"],
-                    x=per_tool[column],
-                    orientation="h",
-                    marker_color=colour,
-                    hovertemplate="%{y}: %{x:,} seats<extra>" + name + "</extra>",
-                )
-                for name, column, colour in (
-                    ("Active", "seats_active", ACTIVE_COLOUR),
-                    ("Idle", "seats_idle", IDLE_COLOUR),
-                )
-            ]
+        figure = stacked_bars(
+            per_tool,
+            "tool",
+            (("Active", "seats_active", ACTIVE_COLOUR), ("Idle", "seats_idle", IDLE_COLOUR)),
+            "Active and idle seats per tool",
+            "%{x:,} seats",
+            legend_y=-0.15,
         )
-        figure.update_layout(
-            barmode="stack",
-            title="Active and idle seats per tool",
-            legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
-            margin={"l": 10, "r": 10, "t": 40, "b": 10},
-            height=120 + 45 * len(per_tool),
-        )
+        figure.update_layout(height=120 + 45 * len(per_tool))
         figure.update_xaxes(tickformat=",d", title="Seats")
         st.plotly_chart(figure, width="stretch")
         st.caption(
