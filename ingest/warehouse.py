@@ -1,7 +1,10 @@
 """The raw layer's tables: one per source, plus the load record and the quarantine.
 
 `ingest.file_loads` has one row per landed file the loader looked at; `ingest.quarantine` has one
-row per record that could not be loaded. Each source's rows are stored in `raw.<table>__rows`;
+row per record that could not be loaded. The validation step (orchestration/validation.py) writes
+`ingest.expectation_results`, one row per expectation checked on a raw table's new loads, and
+`ingest.load_validations`, one verdict per load. A load blocked by a critical expectation stays
+in its raw table for inspection but out of the view dbt reads. Each source's rows are stored in `raw.<table>__rows`;
 readers use the view `raw.<table>`, which adds the file's sha256 from its load record, so every row
 carries its full lineage (source, file, sha256, row number, load id, loaded-at) while the loader
 hashes the file at the same time as it loads it. Raw tables gain columns when a spec grows, never
@@ -49,6 +52,35 @@ create table if not exists {INGEST_SCHEMA}.quarantine (
 )
 """
 
+EXPECTATION_RESULTS_DDL = f"""
+create table if not exists {INGEST_SCHEMA}.expectation_results (
+    validation_id varchar not null,
+    validated_at timestamp not null,
+    source varchar not null,
+    raw_table varchar not null,
+    suite varchar not null,
+    expectation varchar not null,
+    column_name varchar,
+    description varchar not null,
+    severity varchar not null,
+    success boolean not null,
+    loads_checked bigint not null,
+    rows_checked bigint not null,
+    rows_failed bigint not null,
+    failed_examples varchar
+)
+"""
+
+LOAD_VALIDATIONS_DDL = f"""
+create table if not exists {INGEST_SCHEMA}.load_validations (
+    load_id varchar not null,
+    validation_id varchar not null,
+    validated_at timestamp not null,
+    status varchar not null,
+    problems varchar
+)
+"""
+
 SQL_MACROS = [
     # Text to a UTC timestamp: naive text is read as UTC, an offset is converted to UTC. The plain
     # cast, fast, is used only where no offset can be: it would silently drop one.
@@ -75,6 +107,8 @@ def prepare(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec]) -> None:
     con.execute(f"create schema if not exists {INGEST_SCHEMA}")
     con.execute(FILE_LOADS_DDL)
     con.execute(QUARANTINE_DDL)
+    con.execute(EXPECTATION_RESULTS_DDL)
+    con.execute(LOAD_VALIDATIONS_DDL)
     for macro in SQL_MACROS:
         con.execute(macro)
     for spec in specs:
@@ -110,5 +144,8 @@ def _ensure_raw_table(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
         f"""create or replace view {raw_view(spec)} as
         select loaded.*, file_loads.sha256 as _file_sha256
         from {raw_table(spec)} as loaded
-        inner join {INGEST_SCHEMA}.file_loads as file_loads on loaded._load_id = file_loads.load_id"""
+        inner join {INGEST_SCHEMA}.file_loads as file_loads on loaded._load_id = file_loads.load_id
+        where loaded._load_id not in (
+            select load_id from {INGEST_SCHEMA}.load_validations where status = 'blocked'
+        )"""
     )

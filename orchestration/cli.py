@@ -1,4 +1,4 @@
-"""The `aispend` command: generate, ingest, build, run, status, docs, app, demo."""
+"""The `aispend` command: generate, ingest, validate, build, run, status, docs, app, demo."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from ingest.sample import DEFAULT_DAYS, DEFAULT_REQUESTS_PER_DAY, DEFAULT_SEED, 
 from ingest.sample.company import DEFAULT_END
 from orchestration import pipeline
 from orchestration.dbt import run_dbt
+from orchestration.failures import record_failure
 from orchestration.paths import PROJECT_DIR, data_paths
+from orchestration.validation import Validation, describe
 
 DEFAULT_PORT = 8501
 DOCS_PORT = 8080
@@ -76,6 +78,19 @@ def _print_loads(loads: list[FileLoad]) -> None:
         _say("  Quarantined rows and their reasons: `aispend status`, table ingest.quarantine.")
 
 
+def _print_validation(validation: Validation) -> None:
+    verdicts = [verdict for _file, verdict in validation.verdicts.values()]
+    _say(
+        f"Validate: {len(verdicts)} new load(s) checked against {len(validation.outcomes)} expectation(s); "
+        f"{verdicts.count('passed')} passed, {verdicts.count('warned')} with warnings, "
+        f"{verdicts.count('blocked')} blocked."
+    )
+    for outcome in validation.warnings:
+        _say(f"  {describe(outcome)}")
+    if validation.outcomes:
+        _say(f"  Data docs: {validation.docs}")
+
+
 def _ingest_progress(load: FileLoad, done: int, total: int) -> None:
     if _worth_reporting(done, total) or load.status != "loaded":
         _say(f"  [{done}/{total}] {_load_line(load)}")
@@ -119,8 +134,14 @@ def cmd_ingest(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(_args: argparse.Namespace) -> int:
+    _print_validation(pipeline.validate(data_paths()))
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     paths = data_paths()
+    _print_validation(pipeline.validate(paths))
     refresh = " --full-refresh" if args.full_refresh else ""
     _say(f"Build: dbt build{refresh} (models, unit tests, data tests) ...")
     pipeline.build(paths, full_refresh=args.full_refresh)
@@ -132,7 +153,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_run(_args: argparse.Namespace) -> int:
     paths = data_paths()
     started = time.monotonic()
-    result = pipeline.run(paths, progress=_ingest_progress, ingested=_print_loads)
+    result = pipeline.run(
+        paths, progress=_ingest_progress, ingested=_print_loads, validated=_print_validation
+    )
     _say(f"Published {len(result.published.tables)} table(s) to {result.published.path}")
     _say(f"Run finished in {time.monotonic() - started:.0f}s.")
     if result.rejected:
@@ -218,9 +241,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.days, lambda n, day: _say(f"  [{n}/{args.days}] {day.day}: {day.calls:,} gateway calls"), first=1
     )
     _generate(paths.landing, args, progress)
-    _say("2/4 Ingesting landed files ...")
+    _say("2/4 Ingesting and validating landed files ...")
     loads = pipeline.ingest(paths, _ingest_progress)
     _print_loads(loads)
+    _print_validation(pipeline.validate(paths))
     _say("3/4 Building the warehouse with dbt (models and tests) ...")
     pipeline.build(paths)
     published = pipeline.publish_serving_copy(paths)
@@ -289,14 +313,17 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("ingest", help="load new files from the landing folder").set_defaults(
         handler=cmd_ingest
     )
-    build_cmd = commands.add_parser("build", help="dbt build, then publish the serving copy")
+    build_cmd = commands.add_parser("build", help="validate, dbt build, then publish the serving copy")
     build_cmd.add_argument(
         "--full-refresh",
         action="store_true",
         help="rebuild incremental marts from all raw rows (after changing a model or upgrading aispend)",
     )
     build_cmd.set_defaults(handler=cmd_build)
-    commands.add_parser("run", help="ingest, build and publish").set_defaults(handler=cmd_run)
+    commands.add_parser(
+        "validate", help="check new loads against their Great Expectations suites"
+    ).set_defaults(handler=cmd_validate)
+    commands.add_parser("run", help="ingest, validate, build and publish").set_defaults(handler=cmd_run)
     status_cmd = commands.add_parser("status", help="one record per landed file")
     status_cmd.add_argument("--json", action="store_true", help="print JSON")
     status_cmd.set_defaults(handler=cmd_status)
@@ -343,6 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except pipeline.PipelineError as exc:
         _say(f"error: {exc}")
+        record = record_failure(data_paths(), exc.step, str(exc))
+        _say(f"Failure recorded in {record}")
         return 1
     except ValueError as exc:
         _say(f"error: {exc}")

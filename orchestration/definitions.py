@@ -1,4 +1,5 @@
-"""The one Dagster Definitions object: raw sources, dbt models and tests, the published copy."""
+"""The one Dagster Definitions object: raw sources and their validation, dbt models and tests, the
+published copy, the schedule, the landing sensor and the failure record."""
 
 from __future__ import annotations
 
@@ -7,18 +8,18 @@ import os
 import dagster as dg
 
 from orchestration.defs.dbt import aispend_dbt_assets, dbt_resource
-from orchestration.defs.ingest import price_catalogue, raw_source_assets
+from orchestration.defs.ingest import loader_records, price_catalogue, raw_source_assets
 from orchestration.defs.publish import serving_copy
-from orchestration.defs.schedules import daily_pipeline, daily_schedule, landing_sensor
+from orchestration.defs.schedules import daily_pipeline, daily_schedule, failure_record, landing_sensor
 from orchestration.paths import DATA_DIR_VARIABLE, data_paths
 
 # dbt runs as a subprocess and finds the warehouse through this variable.
 os.environ[DATA_DIR_VARIABLE] = str(data_paths().root)
 
 defs = dg.Definitions(
-    assets=[*raw_source_assets, price_catalogue, aispend_dbt_assets, serving_copy],
+    assets=[*raw_source_assets, loader_records, price_catalogue, aispend_dbt_assets, serving_copy],
     jobs=[daily_pipeline],
     schedules=[daily_schedule],
-    sensors=[landing_sensor],
+    sensors=[landing_sensor, failure_record],
     resources={"dbt": dbt_resource},
 )

@@ -38,6 +38,16 @@ class DataPaths:
         return self.root / "docs"
 
     @property
+    def quality(self) -> Path:
+        """Great Expectations' project: suites, latest validation results and data docs."""
+        return self.root / "quality"
+
+    @property
+    def failures(self) -> Path:
+        """One JSON record per failed run: step, error, and the published copy left in place."""
+        return self.root / "failures"
+
+    @property
     def logs(self) -> Path:
         """dbt's logs."""
         return self.root / "logs"

@@ -1,4 +1,4 @@
-"""The pipeline's steps: ingest, build, publish. The CLI and Dagster both call these."""
+"""The pipeline's steps: ingest, validate, build, publish. The CLI and Dagster both call these."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import duckdb
 from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing
 from ingest.price_catalogue import load_catalogue
 from ingest.registry import SOURCES
+from ingest.warehouse import prepare
 from orchestration.dbt import run_dbt
 from orchestration.paths import DataPaths
 from orchestration.publish import Published, publish
+from orchestration.validation import BlockedFile, Validation, blocked_files, describe, validate_new_loads
 
 # DuckDB's own limit for the loader; with Python and Arrow buffers the process stays under 1 GB.
 LOADER_MEMORY_LIMIT = "600MB"
@@ -22,9 +24,19 @@ LOADER_MEMORY_LIMIT = "600MB"
 class PipelineError(Exception):
     """A step failed; the message says which and what to do."""
 
+    step = "build"
+
 
 class WarehouseBusy(PipelineError):
     """Another process has the warehouse open for writing."""
+
+    step = "ingest"
+
+
+class ValidationFailed(PipelineError):
+    """A critical expectation failed on a landed file: nothing is built or published."""
+
+    step = "validate"
 
 
 @contextmanager
@@ -56,6 +68,37 @@ def ingest(
     with warehouse_connection(paths) as con:
         load_catalogue(con)
         return ingest_landing(con, paths.landing, SOURCES, progress, only)
+
+
+def validate_loads(
+    paths: DataPaths, only: Iterable[str] | None = None
+) -> tuple[Validation, list[BlockedFile]]:
+    """Validate new loads (of the `only` sources' folders); return it with the files still blocked."""
+    if not paths.warehouse.exists():
+        raise PipelineError(f"no warehouse at {paths.warehouse}: run `aispend ingest` first")
+    folders = None if only is None else set(only)
+    specs = [spec for spec in SOURCES if folders is None or spec.name in folders]
+    with warehouse_connection(paths) as con:
+        prepare(con, list(SOURCES))
+        validation = validate_new_loads(con, paths.quality, specs)
+        blocked = blocked_files(con, paths.landing)
+    return validation, [b for b in blocked if folders is None or b.file.split("/", 1)[0] in folders]
+
+
+def validate(paths: DataPaths) -> Validation:
+    """Validate new loads; raise ValidationFailed while any landed file is blocked."""
+    validation, blocked = validate_loads(paths)
+    if blocked:
+        found = [describe(outcome) for outcome in validation.critical_failures]
+        lines = found or [f"{b.file}: {b.problems}" for b in blocked]
+        raise ValidationFailed(
+            f"{len(blocked)} landed file(s) broke a critical expectation, so nothing was built and the "
+            "published copy was left as it was:\n  "
+            + "\n  ".join(lines)
+            + "\nFix: land a corrected file under the same name (or remove the file), then run again. "
+            f"Blocked: {', '.join(b.file for b in blocked)}. Data docs: {validation.docs}"
+        )
+    return validation
 
 
 def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: bool = False) -> None:
@@ -92,6 +135,7 @@ def publish_serving_copy(paths: DataPaths) -> Published:
 @dataclass(frozen=True)
 class RunResult:
     loads: list[FileLoad]
+    validation: Validation
     published: Published
 
     @property
@@ -104,9 +148,15 @@ def run(
     progress: Progress = lambda _load, _done, _total: None,
     echo: Callable[[str], None] = print,
     ingested: Callable[[list[FileLoad]], None] = lambda _loads: None,
+    validated: Callable[[Validation], None] = lambda _validation: None,
 ) -> RunResult:
-    """Ingest, build and publish: what the scheduled job does. `ingested` hears the loads before the build."""
+    """Ingest, validate, build and publish: what the scheduled job does.
+
+    `ingested` hears the loads and `validated` the validation before the build starts.
+    """
     loads = ingest(paths, progress)
     ingested(loads)
+    validation = validate(paths)
+    validated(validation)
     build(paths, echo)
-    return RunResult(loads, publish_serving_copy(paths))
+    return RunResult(loads, validation, publish_serving_copy(paths))

@@ -29,11 +29,29 @@
     {{ return([day_column]) }}
 {%- endmacro -%}
 
-{#- Days holding rows of `relation` loaded after the newest load this model has seen. -#}
+{#-
+    Days holding rows of `relation` loaded after the newest load this model has seen, and every day
+    of the rebuild window (see `in_rebuild_window`).
+-#}
 {%- macro days_with_new_rows(relation, day_column, loaded_at_column='_loaded_at') -%}
     select distinct {{ day_column }}
     from {{ relation }}
-    where {{ loaded_at_column }} > (select max(last_loaded_at) from {{ this }})
+    where
+        {{ loaded_at_column }} > (select max(last_loaded_at) from {{ this }})
+        {{ in_rebuild_window(day_column) }}
+{%- endmacro -%}
+
+{#-
+    `or <day> in the window` when a run is asked to rebuild days whatever was loaded: Dagster's
+    daily partitions and their backfills pass `--vars '{rebuild_from: 2026-06-01, rebuild_to:
+    2026-06-30}'` (inclusive dates). Empty otherwise.
+-#}
+{%- macro in_rebuild_window(day_column) -%}
+    {%- set rebuild_from = var('rebuild_from', none) -%}
+    {%- set rebuild_to = var('rebuild_to', none) -%}
+    {%- if rebuild_from is not none and rebuild_to is not none -%}
+        or {{ day_column }} between cast('{{ rebuild_from }}' as date) and cast('{{ rebuild_to }}' as date)
+    {%- endif -%}
 {%- endmacro -%}
 
 {#-

@@ -60,15 +60,15 @@ reference_loads as (
 
         select snapshot_date
         from {{ ref('int_copilot_seats_seats_deduplicated') }}
-        where _loaded_at > (select last_loaded_at from last_build)
+        where _loaded_at > (select last_loaded_at from last_build) {{ in_rebuild_window('snapshot_date') }}
         union all
         select snapshot_date
         from {{ ref('int_seats_seats_deduplicated') }}
-        where _loaded_at > (select last_loaded_at from last_build)
+        where _loaded_at > (select last_loaded_at from last_build) {{ in_rebuild_window('snapshot_date') }}
         union all
         select report_refresh_date as snapshot_date
         from {{ ref('int_m365_copilot_users_deduplicated') }}
-        where _loaded_at > (select last_loaded_at from last_build)
+        where _loaded_at > (select last_loaded_at from last_build) {{ in_rebuild_window('report_refresh_date') }}
 
     ),
 
