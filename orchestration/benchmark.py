@@ -3,7 +3,9 @@
 `aispend bench ingest` writes one large LiteLLM JSON Lines file from the sample company, then loads
 it twice, each in a fresh process so peak memory is the loader's own: once with DuckDB's own
 `read_json` into a table (the yardstick), once with aispend's loader (parsing, checks, quarantine,
-lineage, privacy). It prints both times, their ratio and each process's peak memory.
+lineage, privacy). Then, in a third process, it validates what aispend loaded with the Great
+Expectations suite (the same step `aispend run` takes before the build). It prints the times, the
+loaders' ratio and each process's peak memory: validation must need no more memory than the load.
 """
 
 from __future__ import annotations
@@ -55,12 +57,15 @@ def write_litellm_file(rows: int, target: Path) -> int:
 
 def _worker(mode: str, file: Path, scratch: Path) -> dict:
     """Runs in its own process: load `file` one way, report seconds, rows and peak memory."""
+    paths = data_paths(scratch / "data")
     if mode == "aispend":
         # One-time setup outside the timing: schemas, and the price catalogue a first run writes.
-        paths = data_paths(scratch / "data")
         pipeline.ingest(paths)
     started = time.perf_counter()
-    if mode == "read_json":
+    if mode == "validate":
+        validation, _blocked = pipeline.validate_loads(paths)
+        rows = max(outcome.rows_checked for outcome in validation.outcomes)
+    elif mode == "read_json":
         with duckdb.connect(str(scratch / "baseline.duckdb")) as con:
             con.execute("create table spend_logs as select * from read_json(?)", [str(file)])
             rows = con.execute("select count(*) from spend_logs").fetchone()[0]
@@ -81,14 +86,13 @@ def _peak_resident_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _measure(label: str, mode: str, file: Path) -> Measurement:
-    with tempfile.TemporaryDirectory(prefix="aispend-bench-") as scratch:
-        output = subprocess.run(
-            [sys.executable, "-m", "orchestration.benchmark", "_worker", mode, str(file), scratch],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+def _measure(label: str, mode: str, file: Path, scratch: Path) -> Measurement:
+    output = subprocess.run(
+        [sys.executable, "-m", "orchestration.benchmark", "_worker", mode, str(file), str(scratch)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     return Measurement(label, result["seconds"], result["peak_kb"] / 1024, result["rows"])
 
@@ -105,11 +109,16 @@ def bench_ingest(rows: int, repeat: int, keep: Path | None, say=print) -> list[M
         say(f"File: {file} ({rows:,} rows, {size_mb:,.0f} MB)")
         runs = []
         for attempt in range(1, repeat + 1):
-            for label, mode in (("duckdb read_json", "read_json"), ("aispend ingest", "aispend")):
-                measurement = _measure(label, mode, file)
-                seconds, memory = measurement.seconds, measurement.peak_memory_mb
-                say(f"  run {attempt}: {label:<17} {seconds:7.2f} s  {memory:7.0f} MB")
-                runs.append(measurement)
+            with tempfile.TemporaryDirectory(prefix="aispend-bench-") as scratch:
+                for label, mode in (
+                    ("duckdb read_json", "read_json"),
+                    ("aispend ingest", "aispend"),
+                    ("aispend validate", "validate"),
+                ):
+                    measurement = _measure(label, mode, file, Path(scratch))
+                    seconds, memory = measurement.seconds, measurement.peak_memory_mb
+                    say(f"  run {attempt}: {label:<17} {seconds:7.2f} s  {memory:7.0f} MB")
+                    runs.append(measurement)
         _print_table(runs, say)
         return runs
     finally:
@@ -123,15 +132,18 @@ def _median(values: list[float]) -> float:
 
 
 def _print_table(runs: list[Measurement], say) -> None:
-    baseline = [m for m in runs if m.label == "duckdb read_json"]
-    ours = [m for m in runs if m.label == "aispend ingest"]
-    base_s, ours_s = _median([m.seconds for m in baseline]), _median([m.seconds for m in ours])
+    groups = {label: [m for m in runs if m.label == label] for label in dict.fromkeys(m.label for m in runs)}
+    seconds = {label: _median([m.seconds for m in group]) for label, group in groups.items()}
+    memory = {label: max(m.peak_memory_mb for m in group) for label, group in groups.items()}
     say("")
-    say("| loader | rows | median seconds | peak memory (MB) |")
+    say("| step | rows | median seconds | peak memory (MB) |")
     say("|---|---:|---:|---:|")
-    for label, group, seconds in (("duckdb read_json", baseline, base_s), ("aispend ingest", ours, ours_s)):
-        say(f"| {label} | {group[0].rows:,} | {seconds:.2f} | {max(m.peak_memory_mb for m in group):,.0f} |")
-    say(f"| ratio aispend / read_json | | {ours_s / base_s:.2f} | |")
+    for label, group in groups.items():
+        say(f"| {label} | {group[0].rows:,} | {seconds[label]:.2f} | {memory[label]:,.0f} |")
+    speed = seconds["aispend ingest"] / seconds["duckdb read_json"]
+    say(f"| ratio aispend ingest / read_json | | {speed:.2f} | |")
+    thrift = memory["aispend validate"] / memory["aispend ingest"]
+    say(f"| ratio validate / ingest peak memory | | | {thrift:.2f} |")
 
 
 if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "_worker":

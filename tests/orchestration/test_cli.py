@@ -53,3 +53,21 @@ def test_commands_explain_what_to_run_first(paths, capsys):
 def test_generate_refuses_nonsense_sizes(tmp_path, capsys):
     assert main(["generate", "--out", str(tmp_path), "--days", "0"]) == 2
     assert "days must be at least 1" in capsys.readouterr().out
+
+
+def test_run_on_a_file_breaking_a_critical_expectation_says_what_and_where_and_records_it(paths, capsys):
+    from tests.orchestration.test_validation import bad_rows, land_rows
+
+    land_rows(paths, bad_rows(), "spend_2026-03-04.jsonl")
+
+    code = main(["run"])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "CRITICAL litellm_spend_logs: expected (request_id) is unique within each file" in out
+    assert "litellm/spend_2026-03-04.jsonl line 5: start_time=2099-03-01 09:20:46" in out
+    assert "the published copy was left as it was" in out
+    assert not paths.serving.exists()
+    [record] = paths.failures.glob("*-validate.json")
+    assert f"Failure recorded in {record}" in out
+    assert json.loads(record.read_text())["step"] == "validate"
