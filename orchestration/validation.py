@@ -269,7 +269,7 @@ def _run(
                 raw_table=spec.table,
                 suite=suite_name,
                 expectation=config.type,
-                column_name=config.kwargs.get("column"),
+                column_name=_raw_name(config.kwargs.get("column") or "") or None,
                 description=config.description or config.type,
                 severity=str(config.severity.value),
                 loads_checked=len(loads),

@@ -1,13 +1,15 @@
 """The reconciliation and data quality page's questions: estimate against bill with the gap by cause,
-files loaded, rejected and quarantined, and validation results when the pipeline publishes them."""
+files loaded, rejected and quarantined, and what the validation step found in the loads."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from app.queries import query, scope
+from orchestration.paths import data_paths
 
 if TYPE_CHECKING:
     from app.filters import Filters
@@ -180,31 +182,80 @@ def quarantined_rows(limit: int) -> pd.DataFrame:
     )
 
 
-def validation_tables() -> list[tuple[str, str]]:
-    """The published tables that hold data validation results (schema, table), if the pipeline
-    publishes any; empty until validation runs."""
-    frame = query(
+def validation_summary() -> pd.Series:
+    """Over the validation step's results: how many it holds, and in each raw table's latest validation
+    the expectations checked, the critical ones that failed and the warnings; the loads whose newest
+    verdict is blocked; and when the newest validation ran."""
+    return query(
         """
-        select table_schema, table_name
-        from information_schema.tables
-        where
-            table_name ilike '%validation%'
-            or table_name ilike '%expectation%'
-            or table_schema ilike '%validation%'
-        order by table_schema, table_name
+        select
+            count(*) as results,
+            count(*) filter (where is_latest) as expectations_checked,
+            count(*) filter (where is_latest and outcome = 'failed') as critical_failures,
+            count(*) filter (where is_latest and outcome = 'warned') as warnings,
+            (
+                select count(*) from marts.fct_file_loads where validation_status = 'blocked'
+            ) as loads_blocked,
+            max(validated_at) as last_validated_at
+        from marts.fct_expectation_results
+        """
+    ).iloc[0]
+
+
+def latest_expectations() -> pd.DataFrame:
+    """Every expectation of each raw table's latest validation, failed (critical) first, then warned, then
+    passed, most rows failed first: the raw table, what the expectation checks, its severity and outcome,
+    rows failed with a few examples, its column, rows checked, and when it ran."""
+    return query(
+        """
+        select
+            raw_table,
+            expectation_description as expectation,
+            severity,
+            outcome,
+            rows_failed,
+            failed_examples,
+            column_name,
+            rows_checked,
+            validated_at
+        from marts.fct_expectation_results
+        where is_latest
+        order by
+            case outcome when 'failed' then 0 when 'warned' then 1 else 2 end,
+            rows_failed desc,
+            raw_table,
+            expectation_description,
+            expectation_result_id
         """
     )
-    return list(frame.itertuples(index=False, name=None))
 
 
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def blocked_loads() -> pd.DataFrame:
+    """Every load whose newest verdict is blocked, newest first: its source, file, rows held back, when it
+    loaded, and whether the file has been replaced since (a later load of the same name that was not
+    blocked)."""
+    return query(
+        """
+        select
+            blocked.source_name as source,
+            blocked.source_file as file,
+            blocked.rows_loaded as rows_held_back,
+            blocked.load_finished_at as loaded_at,
+            exists (
+                select 1 from marts.fct_file_loads as later
+                where
+                    later.source_file = blocked.source_file
+                    and later.load_status = 'loaded'
+                    and later.validation_status in ('passed', 'warned')
+                    and later.load_started_at > blocked.load_started_at
+            ) as replaced_since
+        from marts.fct_file_loads as blocked
+        where blocked.validation_status = 'blocked'
+        order by blocked.load_finished_at desc, blocked.source_file
+        """
+    )
 
 
-def validation_results(schema: str, table: str, limit: int) -> pd.DataFrame:
-    """Up to `limit` rows of one published validation table, as the pipeline wrote them.
-
-    The names come from the serving copy's own catalogue (`validation_tables`), never from the user,
-    and are quoted as identifiers.
-    """
-    return query(f"select * from {_identifier(schema)}.{_identifier(table)} limit ?", (limit,))
+def data_docs_index() -> Path:
+    """Where the validation step writes Great Expectations' data docs, whether or not it has yet."""
+    return data_paths().quality / "data_docs" / "index.html"

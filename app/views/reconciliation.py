@@ -1,5 +1,5 @@
 """Reconciliation and data quality: the gateway's estimate against the provider's bill with the gap by
-cause, what the loader loaded, refused and quarantined, and data validation results."""
+cause, what the loader loaded, refused and quarantined, and what the validation step found in the loads."""
 
 import math
 
@@ -90,7 +90,8 @@ st.title("Reconciliation and data quality")
 picked = filters.current()
 st.caption(
     "Whether the numbers can be trusted: what the LiteLLM gateway estimated against what each provider "
-    "billed, why the two differ, and what the loader refused or set aside on the way in."
+    "billed, why the two differ, what the loader refused or set aside on the way in, and what validation "
+    "found in what it let through."
 )
 
 st.header("Gateway estimate against the provider bill")
@@ -258,17 +259,90 @@ else:
         )
 
 st.header("Validation results")
-published = queries.validation_tables()
-if not published:
+st.caption(
+    "What the validation step (Great Expectations) found in each batch of newly loaded files, whenever it "
+    "ran: the global filters do not apply here. A critical expectation that fails blocks the loads it "
+    "failed in, whose rows then stay out of every number on the dashboard until the file is replaced; a "
+    "warning is recorded and the rows are used."
+)
+summary = queries.validation_summary()
+if not summary["results"]:
     st.info(
-        "Validation results appear here once data validation runs in the pipeline (Great Expectations "
-        "suites per raw source); this warehouse holds none yet."
+        "No validation has run yet. The pipeline (`aispend run`) checks every newly loaded file against "
+        "its raw table's expectations, and its results appear here."
     )
-for schema, name in published:
-    results = queries.validation_results(schema, name, ROW_LIMIT)
-    st.subheader(name.replace("_", " ").capitalize())
+else:
+    cols = st.columns(4)
+    cols[0].metric(
+        "Expectations checked",
+        f"{summary['expectations_checked']:,}",
+        help="In the latest validation of each raw table.",
+    )
+    cols[1].metric(
+        "Critical failures",
+        f"{summary['critical_failures']:,}",
+        help="Critical expectations that failed in the latest validation of each raw table.",
+    )
+    cols[2].metric(
+        "Warnings",
+        f"{summary['warnings']:,}",
+        help="Warning expectations that failed in the latest validation of each raw table.",
+    )
+    cols[3].metric(
+        "Loads blocked",
+        f"{summary['loads_blocked']:,}",
+        help=(
+            "Loads a critical expectation blocked, whenever they loaded: their rows are left out of every "
+            "model. The blocked loads table below says which files have been replaced since."
+        ),
+    )
+
+    if not summary["critical_failures"] and not summary["warnings"]:
+        st.success("Every expectation held in the latest validation of each raw table.")
+
+    st.subheader("Latest validation of each raw table")
     st.caption(
-        f"The validation results the pipeline published in `{schema}.{name}`, up to {ROW_LIMIT:,} rows."
+        "One row per expectation, failed and warned first: rows failed counts the rows that broke it, "
+        "and the examples give a few of them by file and line so the file can be fixed and landed again. "
+        f"Newest validation: {summary['last_validated_at']:%d %b %Y %H:%M} UTC."
     )
-    results.columns = [str(column).replace("_", " ").capitalize() for column in results.columns]
-    table(results, f"validation_{name}")
+    table(
+        queries.latest_expectations(),
+        "expectation_results",
+        {
+            "raw_table": st.column_config.TextColumn("Raw table", pinned=True),
+            "expectation": st.column_config.TextColumn("Expectation", width="medium"),
+            "severity": st.column_config.TextColumn("Severity"),
+            "outcome": st.column_config.TextColumn("Outcome"),
+            "rows_failed": st.column_config.NumberColumn("Rows failed", format="localized"),
+            "failed_examples": st.column_config.TextColumn("Examples", width="large"),
+            "column_name": st.column_config.TextColumn("Column"),
+            "rows_checked": st.column_config.NumberColumn("Rows checked", format="localized"),
+            "validated_at": st.column_config.DatetimeColumn("Validated at (UTC)"),
+        },
+    )
+
+    if summary["loads_blocked"]:
+        st.subheader("Blocked loads")
+        st.caption(
+            "Files a critical expectation failed in, newest first: none of their rows are used, and the "
+            "pipeline stops before the build while one is still in the landing folder. Fix the file and "
+            "land it again under the same name; 'Replaced since' shows which have been."
+        )
+        table(
+            queries.blocked_loads(),
+            "blocked_loads",
+            {
+                "source": st.column_config.TextColumn("Source"),
+                "file": st.column_config.TextColumn("File"),
+                "rows_held_back": st.column_config.NumberColumn("Rows held back", format="localized"),
+                "loaded_at": st.column_config.DatetimeColumn("Loaded at (UTC)"),
+                "replaced_since": st.column_config.CheckboxColumn("Replaced since"),
+            },
+        )
+
+docs = queries.data_docs_index()
+if docs.exists():
+    st.caption(f"Great Expectations' data docs, every validation in full: [`{docs}`]({docs.as_uri()})")
+else:
+    st.caption(f"Great Expectations' data docs, every validation in full, are written to `{docs}`.")

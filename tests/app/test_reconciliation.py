@@ -1,10 +1,12 @@
 """The reconciliation and data quality page: its numbers are the marts', filters apply where they make
-sense, and rejected files and quarantined rows appear with their reasons."""
+sense, rejected files and quarantined rows appear with their reasons, and validation results are the
+latest of each raw table, failures first."""
 
 from __future__ import annotations
 
 import shutil
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -41,20 +43,105 @@ def page(demo_paths, monkeypatch) -> AppTest:
     return _open(demo_paths, monkeypatch)
 
 
-@pytest.fixture(scope="module")
-def troubled_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
-    """A small warehouse whose loader refused an empty gateway log and quarantined two lines of another."""
-    paths = data_paths(tmp_path_factory.mktemp("troubled") / "data")
-    generate(paths.landing, days=7, requests_per_day=20)
-    litellm = paths.landing / "litellm"
-    shutil.copyfile(FIXTURES / "spend_logs_malformed.jsonl", litellm / "spend_logs_malformed.jsonl")
-    (litellm / "empty.jsonl").write_text("")
-    pipeline.ingest(paths)
+MALFORMED = "litellm/spend_logs_malformed.jsonl"
+# What the validation step recorded, as (validation_id, validated_at, source, raw_table, suite,
+# expectation, column, description, severity, success, rows_failed, examples): v1 checked the OpenAI
+# costs and the gateway logs, v2 (a day later) the gateway logs only, so OpenAI's latest validation is
+# v1 and v1's gateway failure is history. v2 fails one critical expectation, which blocks the malformed
+# file's load, and one warning.
+V1 = ("v1", "2026-06-01 06:00:00")
+V2 = ("v2", "2026-06-02 06:00:00")
+GATEWAY = ("litellm", "litellm_spend_logs", "raw.litellm_spend_logs")
+GATEWAY_LOADS = ("litellm", "litellm_spend_logs", "ingest.file_loads.litellm_spend_logs")
+OPENAI = ("openai_costs", "openai_costs_results", "raw.openai_costs_results")
+OPENAI_LOADS = ("openai_costs", "openai_costs_results", "ingest.file_loads.openai_costs_results")
+ROW_COUNT = (
+    "expect_column_pair_values_to_be_equal",
+    None,
+    "the raw table holds exactly the rows the load record says were loaded",
+)
+EXPECTATIONS = [
+    (*V1, *GATEWAY, "expect_column_values_to_be_between", "spend", "spend is not negative",
+     "critical", False, 1, "litellm/old.jsonl line 2: -3.0"),
+    (*V1, *OPENAI, "expect_column_values_to_not_be_null", "amount_value", "every cost has an amount",
+     "critical", True, 0, None),
+    (*V1, *OPENAI_LOADS, *ROW_COUNT, "critical", True, 0, None),
+    (*V2, *GATEWAY, "expect_column_values_to_be_unique", "request_id", "every request id is unique",
+     "critical", False, 2, f"{MALFORMED} line 1: chatcmpl-fixture-010; line 2: chatcmpl-fixture-011"),
+    (*V2, *GATEWAY, "expect_column_values_to_be_in_set", "model", "the model is in the price catalogue",
+     "warning", False, 3, "litellm/2026-06-01.jsonl line 7: gpt-9"),
+    (*V2, *GATEWAY, "expect_column_values_to_not_be_null", "request_id", "every request has an id",
+     "critical", True, 0, None),
+    (*V2, *GATEWAY_LOADS, *ROW_COUNT, "critical", True, 0, None),
+]  # fmt: skip
+
+
+def _record_validation(paths: DataPaths) -> None:
+    """Write what the validation step would have: the expectations above (one load and 20 rows checked
+    each), the malformed file's load blocked, the other gateway loads passed."""
+    with duckdb.connect(str(paths.warehouse)) as con:
+        con.executemany(
+            """
+            insert into ingest.expectation_results (
+                validation_id, validated_at, source, raw_table, suite, expectation, column_name,
+                description, severity, success, rows_failed, failed_examples, loads_checked, rows_checked
+            ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 20)
+            """,
+            EXPECTATIONS,
+        )
+        con.execute(
+            """
+            insert into ingest.load_validations
+            select
+                load_id,
+                ?,
+                ?,
+                case when file = ? then 'blocked' else 'passed' end,
+                case when file = ? then 'every request id is unique: 2 rows failed' end
+            from ingest.file_loads
+            where source = 'litellm' and status = 'loaded'
+            """,
+            [*V2, MALFORMED, MALFORMED],
+        )
+
+
+def _build_and_publish(paths: DataPaths) -> None:
     # Models and seeds only: the page needs the marts, and the project's tests run elsewhere.
     models = ["--resource-type", "model", "--resource-type", "seed"]
     assert run_dbt("build", paths, models, echo=lambda _line: None) == 0
     pipeline.publish_serving_copy(paths)
-    return paths
+
+
+@pytest.fixture(scope="module")
+def troubled_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[DataPaths, DataPaths]:
+    """A small warehouse whose loader refused an empty gateway log and quarantined two lines of another,
+    published twice: before any validation (a copy of that serving file, in a data folder of its own)
+    and after the validation recorded by `_record_validation`."""
+    paths = data_paths(tmp_path_factory.mktemp("troubled") / "data")
+    generate(paths.landing, days=7, requests_per_day=20)
+    litellm = paths.landing / "litellm"
+    shutil.copyfile(FIXTURES / "spend_logs_malformed.jsonl", paths.landing / MALFORMED)
+    (litellm / "empty.jsonl").write_text("")
+    pipeline.ingest(paths)
+    _build_and_publish(paths)
+    unvalidated = data_paths(tmp_path_factory.mktemp("unvalidated") / "data")
+    unvalidated.root.mkdir(parents=True)
+    shutil.copyfile(paths.serving, unvalidated.serving)
+    _record_validation(paths)
+    _build_and_publish(paths)
+    return paths, unvalidated
+
+
+@pytest.fixture(scope="module")
+def troubled_paths(troubled_builds) -> DataPaths:
+    """The troubled warehouse after validation."""
+    return troubled_builds[0]
+
+
+@pytest.fixture(scope="module")
+def unvalidated_paths(troubled_builds) -> DataPaths:
+    """The troubled warehouse as published before any validation ran."""
+    return troubled_builds[1]
 
 
 def _metrics(app: AppTest) -> dict[str, str]:
@@ -171,13 +258,13 @@ def test_file_loads_per_source_equal_the_loader_record(page, demo_paths):
     assert _metrics(page)["Files loaded"] == f"{sum(row[1] for row in expected):,}"
 
 
-def test_a_clean_load_says_so_and_validation_says_when_it_will_appear(page):
+def test_a_clean_load_says_so(page):
     successes = [element.value for element in page.success]
 
     assert any(text.startswith("No rejected files") for text in successes)
     assert any(text.startswith("No quarantined rows") for text in successes)
+    assert any(text.startswith("Every expectation held") for text in successes)
     assert _metrics(page)["Files rejected"] == "0"
-    assert any("Validation results appear here once data validation runs" in i.value for i in page.info)
 
 
 def test_rejected_files_and_quarantined_rows_appear_with_their_reasons(troubled_paths, monkeypatch):
@@ -197,3 +284,82 @@ def test_rejected_files_and_quarantined_rows_appear_with_their_reasons(troubled_
     assert _metrics(app)["Files rejected"] == "1"
     assert _metrics(app)["Rows quarantined"] == "2"
     assert not [element for element in app.success if element.value.startswith("No rejected files")]
+
+
+def test_validation_counts_and_expectations_equal_sql_over_the_published_copy(troubled_paths, monkeypatch):
+    database = troubled_paths.serving
+    [(checked, critical, warnings)] = query(
+        database,
+        """
+        select
+            count(*),
+            count(*) filter (where severity = 'critical' and not is_successful),
+            count(*) filter (where severity = 'warning' and not is_successful)
+        from marts.fct_expectation_results
+        where is_latest
+        """,
+    )
+    [(blocked,)] = query(
+        database, "select count(*) from marts.fct_file_loads where validation_status = 'blocked'"
+    )
+    # Failures first: critical before warning, then passed; most rows failed first.
+    expected = query(
+        database,
+        """
+        select raw_table, expectation_description, severity, rows_failed, coalesce(failed_examples, '')
+        from marts.fct_expectation_results
+        where is_latest
+        order by is_successful, severity, rows_failed desc, raw_table, expectation_description
+        """,
+    )
+
+    app = _open(troubled_paths, monkeypatch)
+
+    assert {
+        label: _metrics(app)[label]
+        for label in ("Expectations checked", "Critical failures", "Warnings", "Loads blocked")
+    } == {
+        "Expectations checked": f"{checked:,}",
+        "Critical failures": f"{critical:,}",
+        "Warnings": f"{warnings:,}",
+        "Loads blocked": f"{blocked:,}",
+    }
+    # Each raw table's latest validation only: v2's four gateway expectations and v1's two OpenAI ones.
+    assert (checked, critical, warnings, blocked) == (6, 1, 1, 1)
+    results = _table(app, "raw_table", "expectation")
+    columns = ["raw_table", "expectation", "severity", "rows_failed", "failed_examples"]
+    assert list(results[columns].fillna("").itertuples(index=False, name=None)) == expected
+    assert results["outcome"].tolist() == ["failed", "warned", "passed", "passed", "passed", "passed"]
+    assert expected[0][1:4] == ("every request id is unique", "critical", 2)
+    [blocked_files] = [d.value for d in app.dataframe if "replaced_since" in d.value.columns]
+    assert blocked_files[["source", "file", "replaced_since"]].values.tolist() == [
+        ["litellm", MALFORMED, False]
+    ]
+    assert app.download_button(key="download_expectation_results")
+    assert not [element for element in app.success if element.value.startswith("Every expectation held")]
+
+
+def test_the_data_docs_path_is_shown_and_linked_once_it_exists(unvalidated_paths, tmp_path, monkeypatch):
+    docs = unvalidated_paths.quality / "data_docs" / "index.html"
+
+    app = _open(unvalidated_paths, monkeypatch)
+    assert any(f"`{docs}`" in caption.value for caption in app.caption)
+
+    copy = data_paths(tmp_path / "data")
+    index = copy.quality / "data_docs" / "index.html"
+    index.parent.mkdir(parents=True)
+    shutil.copyfile(unvalidated_paths.serving, copy.serving)
+    index.write_text("<html></html>")
+    linked = _open(copy, monkeypatch)
+    assert any(f"]({index.as_uri()})" in caption.value for caption in linked.caption)
+
+
+def test_before_any_validation_the_section_says_none_has_run(unvalidated_paths, monkeypatch):
+    [(results,)] = query(unvalidated_paths.serving, "select count(*) from marts.fct_expectation_results")
+
+    app = _open(unvalidated_paths, monkeypatch)
+
+    assert results == 0
+    assert any(i.value.startswith("No validation has run yet") for i in app.info)
+    assert "Expectations checked" not in _metrics(app)
+    assert not [d for d in app.dataframe if d.value.columns[0] == "raw_table"]
