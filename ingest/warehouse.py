@@ -4,11 +4,12 @@
 row per record that could not be loaded. The validation step (orchestration/validation.py) writes
 `ingest.expectation_results`, one row per expectation checked on a raw table's new loads, and
 `ingest.load_validations`, one verdict per load. A load blocked by a critical expectation stays
-in its raw table for inspection but out of the view dbt reads. Each source's rows are stored in `raw.<table>__rows`;
-readers use the view `raw.<table>`, which adds the file's sha256 from its load record, so every row
-carries its full lineage (source, file, sha256, row number, load id, loaded-at) while the loader
-hashes the file at the same time as it loads it. Raw tables gain columns when a spec grows, never
-lose them.
+in its raw table for inspection but out of the view dbt reads.
+
+Each source's rows are stored in `raw.<table>__rows`; readers use the view `raw.<table>`, which
+adds the file's sha256 from its load record, so every row carries its full lineage (source, file,
+sha256, row number, load id, loaded-at) while the loader hashes the file at the same time as it
+loads it. Raw tables gain columns when a spec grows, never lose them.
 """
 
 from __future__ import annotations

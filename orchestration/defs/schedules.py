@@ -14,7 +14,7 @@ daily_pipeline = dg.define_asset_job(
     "daily_pipeline",
     selection=dg.AssetSelection.all(),
     partitions_def=usage_days,
-    description="Ingest and validate new files, build and test the warehouse with dbt, publish the serving copy.",
+    description="Ingest and validate new files, build and test the warehouse with dbt, publish.",
     # One process writes the warehouse at a time: DuckDB allows a single writer.
     executor_def=dg.in_process_executor,
 )

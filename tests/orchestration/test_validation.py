@@ -92,7 +92,7 @@ def test_the_block_holds_until_a_corrected_file_replaces_it(paths):
     pipeline.ingest(paths)
     with pytest.raises(pipeline.ValidationFailed):
         pipeline.validate(paths)
-    with pytest.raises(pipeline.ValidationFailed, match="spend_2026-03.jsonl"):
+    with pytest.raises(pipeline.ValidationFailed, match=r"spend_2026-03\.jsonl"):
         pipeline.validate(paths)
 
     land_rows(paths, _sample_rows(), "spend_2026-03.jsonl")
@@ -160,7 +160,8 @@ def test_batches_split_by_key_so_duplicates_are_found_across_a_large_file(paths,
     assert "2 of 6 rows failed" in str(failure.value)
     assert query(
         paths.warehouse,
-        "select rows_checked from ingest.expectation_results where expectation = 'expect_compound_columns_to_be_unique'",
+        "select rows_checked from ingest.expectation_results "
+        "where expectation = 'expect_compound_columns_to_be_unique'",
     ) == [(6,)]
 
 
