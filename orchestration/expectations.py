@@ -245,32 +245,29 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
 
 LOAD_RECORD_SUITE_NAME = "ingest.file_loads"
 
+# Each load record's counts against what the load left behind, as (record, found, expectation).
+LOAD_RECORD_PAIRS = (
+    (
+        "rows_loaded",
+        "rows_in_raw_table",
+        "the raw table holds exactly the rows the load record says were loaded",
+    ),
+    ("rows_read", "rows_loaded_or_quarantined", "every row read was loaded or quarantined"),
+    (
+        "rows_quarantined",
+        "rows_in_quarantine",
+        "the quarantine holds exactly the rows the load record says were quarantined",
+    ),
+)
+
 
 def load_record_suite() -> gx.ExpectationSuite:
     """The expectations every new load record must meet against the rows it left in the raw table."""
     suite = gx.ExpectationSuite(name=LOAD_RECORD_SUITE_NAME)
-    suite.add_expectation(
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="rows_loaded",
-            column_B="rows_in_raw_table",
-            severity=CRITICAL,
-            description="the raw table holds exactly the rows the load record says were loaded",
+    for recorded, found, description in LOAD_RECORD_PAIRS:
+        suite.add_expectation(
+            gxe.ExpectColumnPairValuesToBeEqual(
+                column_A=recorded, column_B=found, severity=CRITICAL, description=description
+            )
         )
-    )
-    suite.add_expectation(
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="rows_read",
-            column_B="rows_loaded_or_quarantined",
-            severity=CRITICAL,
-            description="every row read was loaded or quarantined",
-        )
-    )
-    suite.add_expectation(
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="rows_quarantined",
-            column_B="rows_in_quarantine",
-            severity=CRITICAL,
-            description="the quarantine holds exactly the rows the load record says were quarantined",
-        )
-    )
     return suite

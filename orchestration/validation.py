@@ -269,7 +269,7 @@ def _run(
                 raw_table=spec.table,
                 suite=suite_name,
                 expectation=config.type,
-                column_name=_raw_name(config.kwargs.get("column") or "") or None,
+                column_name=_columns(config.kwargs),
                 description=config.description or config.type,
                 severity=str(config.severity.value),
                 loads_checked=len(loads),
@@ -316,6 +316,17 @@ def _example(row: dict, loads: dict[str, str]) -> tuple[str, str]:
 
 def _examples_text(examples: list[tuple[str, str]]) -> str:
     return "; ".join(f"{file} {text}".strip() for file, text in examples)
+
+
+def _columns(kwargs: dict) -> str | None:
+    """The raw column(s) an expectation reads, as the dashboard names them."""
+    names = [
+        kwargs.get("column"),
+        kwargs.get("column_A"),
+        kwargs.get("column_B"),
+        *kwargs.get("column_list", []),
+    ]
+    return ", ".join(_raw_name(n) for n in names if n and n != LOAD_COLUMN) or None
 
 
 def _raw_name(column: str) -> str:
