@@ -75,12 +75,13 @@ def test_a_file_breaking_critical_expectations_is_blocked_with_its_bad_values(pa
     assert query(paths.warehouse, "select count(*) from raw.litellm_spend_logs") == [(0,)]
     assert query(
         paths.warehouse,
-        "select severity, description, rows_failed from ingest.expectation_results "
+        "select severity, column_name, description, rows_failed from ingest.expectation_results "
         "where not success order by description",
     ) == [
-        ("critical", "(request_id) is unique within each file", 2),
+        ("critical", "request_id", "(request_id) is unique within each file", 2),
         (
             "critical",
+            "start_time",
             "start_time is between 2015-01-01 and " + message.split("between 2015-01-01 and ")[1][:16],
             1,
         ),
