@@ -7,6 +7,7 @@ import os
 
 import dagster as dg
 
+from orchestration.defs.dashboard import dashboard_pages
 from orchestration.defs.dbt import aispend_dbt_assets, dbt_resource
 from orchestration.defs.ingest import loader_records, price_catalogue, raw_source_assets
 from orchestration.defs.publish import serving_copy
@@ -17,7 +18,14 @@ from orchestration.paths import DATA_DIR_VARIABLE, data_paths
 os.environ[DATA_DIR_VARIABLE] = str(data_paths().root)
 
 defs = dg.Definitions(
-    assets=[*raw_source_assets, loader_records, price_catalogue, aispend_dbt_assets, serving_copy],
+    assets=[
+        *raw_source_assets,
+        loader_records,
+        price_catalogue,
+        aispend_dbt_assets,
+        serving_copy,
+        *dashboard_pages,
+    ],
     jobs=[daily_pipeline],
     schedules=[daily_schedule],
     sensors=[landing_sensor, failure_record],

@@ -21,7 +21,7 @@ PARTITION = "2026-03-02"
 SPEND_SQL = "select sum(requests), sum(gateway_cost_usd) from marts.fct_daily_gateway_spend"
 
 
-def test_lineage_runs_from_the_raw_source_through_its_checks_to_the_published_copy():
+def test_lineage_runs_from_the_raw_source_through_its_checks_and_the_published_copy_to_each_page():
     graph = defs.resolve_asset_graph()
     raw = dg.AssetKey(["litellm", "spend_logs"])
     staging = dg.AssetKey(["staging", "stg_litellm__requests"])
@@ -30,6 +30,10 @@ def test_lineage_runs_from_the_raw_source_through_its_checks_to_the_published_co
     assert graph.get(staging).parent_keys == {raw}
     assert daily in graph.get(dg.AssetKey("serving_copy")).parent_keys
     assert graph.get(daily).partitions_def == usage_days
+    assert graph.get(dg.AssetKey(["dashboard", "reconciliation"])).parent_keys >= {
+        dg.AssetKey("serving_copy"),
+        dg.AssetKey(["marts", "fct_expectation_results"]),
+    }
     checks = {key.name: key for key in graph.asset_check_keys if key.asset_key == raw}
     assert {"no_rejected_files", "critical_expectations", "warning_expectations"} <= set(checks)
     assert graph.get_check_spec(checks["critical_expectations"]).blocking
