@@ -236,8 +236,11 @@ def _validation_definition(context: Any, suite: Any, asset_name: str) -> Any:
     batch = next((b for b in asset.batch_definitions if b.name == "new_loads"), None)
     batch = batch or asset.add_batch_definition_whole_dataframe("new_loads")
     # Only the latest results of a suite are kept for the data docs; history is in the warehouse.
-    for store in ("uncommitted/validations", "data_docs/validations"):
-        shutil.rmtree(Path(context.root_directory) / store / suite.name, ignore_errors=True)
+    # GX files a suite's results under its name split on dots (raw.x -> raw/x).
+    stored = Path(context.root_directory) / "uncommitted" / "validations"
+    rendered = docs_index(Path(context.root_directory).parent).parent / "validations"
+    for results in (stored, rendered):
+        shutil.rmtree(results.joinpath(*suite.name.split(".")), ignore_errors=True)
     return context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=suite)
     )

@@ -166,6 +166,23 @@ def test_batches_split_by_key_so_duplicates_are_found_across_a_large_file(paths,
     ) == [(6,)]
 
 
+def test_the_data_docs_keep_only_each_suites_latest_results(paths):
+    land(paths, "spend_logs_sample.jsonl")
+    pipeline.ingest(paths)
+    pipeline.validate(paths)
+    land(paths, "spend_logs_sample.jsonl", name="spend_logs_again.jsonl")
+    rows = _sample_rows()
+    land_rows(paths, [{**row, "request_id": row["request_id"] + "-b"} for row in rows], "spend_b.jsonl")
+    pipeline.ingest(paths)
+
+    result = pipeline.validate(paths)
+
+    stored = list((paths.quality / "gx" / "uncommitted" / "validations" / "raw").rglob("*.json"))
+    rendered = list((result.docs.parent / "validations" / "raw").rglob("*.html"))
+    assert len(stored) == len(rendered) == 1
+    assert rendered[0].name in result.docs.read_text()
+
+
 def test_loads_are_validated_once(paths):
     land(paths, "spend_logs_sample.jsonl")
     pipeline.ingest(paths)
