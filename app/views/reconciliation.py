@@ -343,6 +343,10 @@ else:
 
 docs = queries.data_docs_index()
 if docs.exists():
-    st.caption(f"Great Expectations' data docs, every validation in full: [`{docs}`]({docs.as_uri()})")
+    st.caption(
+        f"Great Expectations' data docs, each suite's latest results in full: [`{docs}`]({docs.as_uri()})"
+    )
 else:
-    st.caption(f"Great Expectations' data docs, every validation in full, are written to `{docs}`.")
+    st.caption(
+        f"Great Expectations' data docs, each suite's latest results in full, are written to `{docs}`."
+    )
