@@ -18,7 +18,7 @@ TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
 DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
-.PHONY: help demo test lint format pytest dbt-test dbt-docs bench-ingest bench-pages dagster app clean
+.PHONY: help demo test lint format pytest dbt-test dbt-docs export-raw bench-ingest bench-pages dagster app clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ dbt-test: $(VENV)/.synced ## dbt build (models and dbt tests) alone, on a small 
 
 dbt-docs: $(VENV)/.synced ## dbt's docs of the warehouse (lineage, every model and column) on localhost:8080
 	$(BIN)/aispend docs
+
+export-raw: $(VENV)/.synced ## Write the raw layer as Parquet by source and load date, for Spark and other engines
+	$(BIN)/aispend export-raw
 
 bench-ingest: $(VENV)/.synced ## Ingest speed and memory against DuckDB's read_json (2M LiteLLM rows)
 	$(BIN)/aispend bench ingest

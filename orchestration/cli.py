@@ -1,4 +1,4 @@
-"""The `aispend` command: generate, ingest, validate, build, run, status, docs, app, demo."""
+"""The `aispend` command: generate, ingest, validate, build, run, status, export-raw, docs, app, demo."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ingest.sample import DEFAULT_DAYS, DEFAULT_REQUESTS_PER_DAY, DEFAULT_SEED, 
 from ingest.sample.company import DEFAULT_END
 from orchestration import pipeline
 from orchestration.dbt import run_dbt
+from orchestration.export_raw import ExportedTable, default_out, export_raw
 from orchestration.failures import record_failure
 from orchestration.paths import PROJECT_DIR, data_paths
 from orchestration.validation import Validation, describe
@@ -185,6 +186,32 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_exported(table: ExportedTable) -> None:
+    if table.rows or table.written or table.removed:
+        removed = f", {table.removed} removed" if table.removed else ""
+        _say(
+            f"  {table.source}/{table.table}: {table.rows:,} rows in {table.partitions} partition(s), "
+            f"{table.written} written{removed}"
+        )
+
+
+def cmd_export_raw(args: argparse.Namespace) -> int:
+    paths = data_paths()
+    if not paths.warehouse.exists():
+        _say(f"No warehouse at {paths.warehouse}: run `aispend ingest` first.")
+        return 1
+    out = Path(args.out) if args.out else default_out(paths)
+    _say(f"Exporting the raw layer as Parquet to {out} ...")
+    export = export_raw(paths, out, _print_exported)
+    _say(
+        f"Exported {len(export.tables)} table(s), {export.rows:,} rows in {export.partitions} "
+        f"partition(s): {export.written} written, {export.partitions - export.written} unchanged, "
+        f"{export.removed} removed."
+    )
+    _say(f"  Manifest (tables, rows, columns and types): {export.manifest}")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     paths = data_paths()
     if not paths.serving.exists():
@@ -327,6 +354,13 @@ def parser() -> argparse.ArgumentParser:
     status_cmd = commands.add_parser("status", help="one record per landed file")
     status_cmd.add_argument("--json", action="store_true", help="print JSON")
     status_cmd.set_defaults(handler=cmd_status)
+    export_cmd = commands.add_parser(
+        "export-raw", help="write the raw layer as Parquet, partitioned by source and date, for other engines"
+    )
+    export_cmd.add_argument(
+        "--out", metavar="DIR", help="folder to write into (default: export/raw in the data folder)"
+    )
+    export_cmd.set_defaults(handler=cmd_export_raw)
     docs_cmd = commands.add_parser("docs", help="generate dbt's docs of the warehouse and serve them")
     docs_cmd.add_argument("--address", default="localhost", help="address to bind (default %(default)s)")
     docs_cmd.add_argument("--port", type=int, default=DOCS_PORT, help="port (default %(default)s)")

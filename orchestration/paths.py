@@ -48,6 +48,11 @@ class DataPaths:
         return self.root / "failures"
 
     @property
+    def export(self) -> Path:
+        """Copies of the warehouse for other engines: export/raw/ holds the raw layer as Parquet."""
+        return self.root / "export"
+
+    @property
     def logs(self) -> Path:
         """dbt's logs."""
         return self.root / "logs"
