@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import great_expectations as gx
-import great_expectations.expectations as gxe
+from typing import TYPE_CHECKING
 
 from ingest.spec import Field, SourceSpec
+
+if TYPE_CHECKING:
+    import great_expectations as gx
 
 CRITICAL = "critical"
 WARNING = "warning"
@@ -177,6 +178,10 @@ def suite_name(spec: SourceSpec) -> str:
 
 def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSuite:
     """The expectations one batch of a raw table's new rows must meet."""
+    # GX takes seconds to import; only the validation step pays for it, not every aispend command.
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     rules = rules_for(spec)
     suite = gx.ExpectationSuite(name=suite_name(spec))
     for f in checked_fields(spec):
@@ -263,6 +268,9 @@ LOAD_RECORD_PAIRS = (
 
 def load_record_suite() -> gx.ExpectationSuite:
     """The expectations every new load record must meet against the rows it left in the raw table."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     suite = gx.ExpectationSuite(name=LOAD_RECORD_SUITE_NAME)
     for recorded, found, description in LOAD_RECORD_PAIRS:
         suite.add_expectation(

@@ -22,13 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import great_expectations as gx
 import pandas as pd
-from great_expectations.core.expectation_validation_result import ExpectationValidationResult
-from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from ingest.loader import spec_for_file, utc_now
 from ingest.registry import SOURCES
@@ -45,6 +42,9 @@ from orchestration.expectations import (
     rules_for,
     time_column,
 )
+
+if TYPE_CHECKING:
+    from great_expectations.core.expectation_validation_result import ExpectationValidationResult
 
 BATCH_ROWS = 200_000
 EXAMPLES = 5
@@ -123,6 +123,10 @@ def validate_new_loads(
 
 
 def _context(quality_dir: Path) -> Any:
+    # GX takes seconds to import; only the validation step pays for it, not every aispend command.
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     quality_dir.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=quality_dir)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -229,6 +233,8 @@ def _validate_load_records(
 
 
 def _validation_definition(context: Any, suite: Any, asset_name: str) -> Any:
+    import great_expectations as gx
+
     source = context.data_sources.add_or_update_pandas("aispend")
     asset = next((a for a in source.assets if a.name == asset_name), None) or source.add_dataframe_asset(
         asset_name

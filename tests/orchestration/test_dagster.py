@@ -10,6 +10,7 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
+from orchestration import pipeline
 from orchestration.definitions import defs
 from orchestration.defs.dbt import rebuild_vars, usage_days
 from orchestration.defs.retries import backoff_seconds
@@ -47,8 +48,10 @@ def _checks(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], dg.Asset
     return {(c.asset_key.to_user_string(), c.check_name): c for c in result.get_asset_check_evaluations()}
 
 
-def test_the_job_validates_and_publishes_blocks_a_bad_file_records_the_failure_and_reruns_cleanly(paths):
-    """One scenario, three runs of the whole job in-process (each full build costs about a minute)."""
+def test_a_bad_file_fails_the_job_and_leaves_a_record_and_the_corrected_rerun_builds_without_duplicates(
+    paths,
+):
+    """The whole job in-process, checks included: a failed run, then the rerun (one full dbt build)."""
     instance = dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("daily_pipeline")
 
@@ -56,19 +59,11 @@ def test_the_job_validates_and_publishes_blocks_a_bad_file_records_the_failure_a
         return job.execute_in_process(partition_key=PARTITION, raise_on_error=False, instance=instance)
 
     land(paths, "spend_logs_sample.jsonl")
-    first = run()
-
-    assert first.success
-    checks = _checks(first)
-    assert checks[("litellm/spend_logs", "critical_expectations")].passed
-    assert checks[("litellm/spend_logs", "warning_expectations")].passed
-    dbt_tests = [c for (_key, name), c in checks.items() if name.startswith(("not_null", "unique"))]
-    assert len(dbt_tests) > 10
-    assert all(check.passed for check in checks.values())
-    assert query(paths.serving, SPEND_SQL) == [(6, Decimal("4.862725"))]
-    published = _digest(paths.serving)
-
+    pipeline.ingest(paths)
+    published = pipeline.publish_serving_copy(paths)
+    before = _digest(paths.serving)
     land_rows(paths, bad_rows(), "spend_2026-03-04.jsonl")
+
     failed = run()
 
     assert not failed.success
@@ -78,7 +73,7 @@ def test_the_job_validates_and_publishes_blocks_a_bad_file_records_the_failure_a
     assert "(request_id) is unique within each file" in failures
     assert "litellm/spend_2026-03-04.jsonl line 5: start_time=2099-03-01 09:20:46" in failures
     assert not failed.is_node_success("serving_copy")
-    assert _digest(paths.serving) == published
+    assert _digest(paths.serving) == before
 
     failure_record(
         dg.build_run_status_sensor_context(
@@ -92,10 +87,7 @@ def test_the_job_validates_and_publishes_blocks_a_bad_file_records_the_failure_a
     assert record["run_id"] == failed.run_id
     assert "ingest_litellm" in record["step"]
     assert "critical_expectations" in record["error"]
-    assert (
-        record["serving_copy_left_as_it_was"]["publish_id"]
-        == query(paths.serving, "select publish_id from meta.publish")[0][0]
-    )
+    assert record["serving_copy_left_as_it_was"]["publish_id"] == published.publish_id
 
     rows = _sample_rows()
     for i, row in enumerate(rows):
@@ -104,8 +96,15 @@ def test_the_job_validates_and_publishes_blocks_a_bad_file_records_the_failure_a
     rerun = run()
 
     assert rerun.success
+    checks = _checks(rerun)
+    assert checks[("litellm/spend_logs", "critical_expectations")].passed
+    assert checks[("litellm/spend_logs", "warning_expectations")].passed
+    dbt_tests = [c for (_key, name), c in checks.items() if name.startswith(("not_null", "unique"))]
+    assert len(dbt_tests) > 10
+    assert all(c.passed for c in checks.values())
     assert query(paths.serving, SPEND_SQL) == [(12, Decimal("9.725450"))]
     assert query(paths.warehouse, "select count(*) from raw.litellm_spend_logs") == [(12,)]
+    assert _digest(paths.serving) != before
 
 
 def test_sensor_requests_a_run_for_the_newest_partition_only_when_files_land_or_change(paths):
