@@ -41,13 +41,13 @@ lint: $(VENV)/.synced ## ruff, ruff format --check and sqlfluff
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	mkdir -p $(TEST_DATA)/lint
-	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
+	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff lint --processes 0 dbt_project/models dbt_project/tests dbt_project/macros
 
 format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	mkdir -p $(TEST_DATA)/lint
-	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff fix dbt_project/models dbt_project/tests dbt_project/macros
+	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff fix --processes 0 dbt_project/models dbt_project/tests dbt_project/macros
 
 pytest: $(VENV)/.synced $(CHROMIUM) ## Python tests
 	$(BIN)/pytest
