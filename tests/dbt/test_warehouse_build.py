@@ -121,6 +121,24 @@ def test_an_incremental_run_equals_a_full_refresh(paths):
         [end - timedelta(days=7), moved_key],
     ) == [(False, "support", 13), (True, "engineering", 10)]
 
+    # A partition's run (or a backfill's range) rebuilds its days even when nothing new landed.
+    inside, outside = end - timedelta(days=3), end - timedelta(days=10)
+    daily_cost = (
+        "select spend_date, sum(gateway_cost_usd) from marts.fct_daily_gateway_spend "
+        "where spend_date in (?, ?) group by all order by all"
+    )
+    built = query(paths.warehouse, daily_cost, [outside, inside])
+    with pipeline.warehouse_connection(paths) as con:
+        con.execute(
+            "update marts.fct_daily_gateway_spend set gateway_cost_usd = 0 where spend_date in (?, ?)",
+            [inside, outside],
+        )
+    window = json.dumps({"rebuild_from": str(inside - timedelta(days=1)), "rebuild_to": str(inside)})
+    _ingest_and_build_incremental_marts(paths, "--vars", window)
+
+    assert built[1][1] > 0
+    assert query(paths.warehouse, daily_cost, [outside, inside]) == [(outside, 0), built[1]]
+
 
 def _ingest_and_build_incremental_marts(paths, *flags: str) -> None:
     pipeline.ingest(paths)
