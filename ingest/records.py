@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -208,6 +209,11 @@ def _arrow_reason(exc: Exception) -> str:
         return "the file holds no records"
     if "straddling" in message or "block size" in message:
         return f"a single record is longer than {BATCH_BYTES >> 20} MB"
+    if "CSV parse error" in message:
+        # A line split by a control byte whose text is not UTF-8 either: Arrow cannot hand it over.
+        row = re.search(r"Row #(\d+)", message)
+        where = f"line {row.group(1)}" if row else "a line"
+        return f"not JSON Lines text: {where} holds binary bytes that are not UTF-8 (a binary file?)"
     return f"cannot read the file: {message}"
 
 
@@ -256,6 +262,11 @@ def csv_rows(path: Path) -> Records:
     if not header_line.strip():
         text.close()
         raise RejectedFile("the file is empty: no header row")
+    if _has_undecodable(header_line):
+        text.close()
+        raise RejectedFile(
+            "the header row is not UTF-8 text (a UTF-16 or legacy-encoded export?); save the file as UTF-8"
+        )
     delimiter = max(CSV_DELIMITERS, key=header_line.count)
     header = next(csv.reader([header_line], delimiter=delimiter))
     columns = tuple(h.strip() for h in header)
