@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ingest.errors import RejectedFile
+from ingest.redact import CONTENT_KEYS, REDACTED
 
 BATCH_BYTES = 8 << 20
 CSV_BATCH_ROWS = 20_000
@@ -291,8 +292,7 @@ def csv_rows(path: Path) -> Records:
                 records.rows_read += 1
                 problem = _csv_row_problem(row, len(columns))
                 if problem:
-                    raw = delimiter.join(row).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                    records.bad_rows.append((line, problem, raw))
+                    records.bad_rows.append((line, problem, _bad_csv_row_text(row, columns, delimiter)))
                     continue
                 rows.append(row)
                 numbers.append(line)
@@ -310,6 +310,19 @@ def csv_rows(path: Path) -> Records:
 
     records.batches = batches()
     return records
+
+
+def _bad_csv_row_text(row: list[str], columns: tuple[str, ...], delimiter: str) -> str:
+    """A bad row's text to keep in quarantine: every cell but those under prompt columns."""
+    content = [i for i, column in enumerate(columns) if column in CONTENT_KEYS]
+    if content and len(row) != len(columns):
+        # Cells do not line up with the header, so the prompt cells cannot be told apart.
+        names = ", ".join(columns[i] for i in content)
+        return (
+            f"[{len(row)} cells not kept: the header has prompt columns ({names}); this row does not fit it]"
+        )
+    cells = [REDACTED if i in content else cell for i, cell in enumerate(row)]
+    return delimiter.join(cells).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _csv_row_problem(row: list[str], width: int) -> str | None:

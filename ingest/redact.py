@@ -27,7 +27,7 @@ SECRET_KEY_PATTERN = (
     r"[^\"'\\\s,;&}]+"
 )
 
-# Text that may hold one of the secrets above; cheap to test.
+# Text that may hold one of the secrets above, or prompt content under a JSON key; cheap to test.
 SECRET_HINT_PATTERN = r"sk-|AKIA|gh[pousr]_|crsr_|xox[abpr]-|(?i:bearer|passw|pwd|secret|private_key)"
 
 # Keys whose values are prompt or response content, wherever they are nested.
@@ -49,6 +49,18 @@ CONTENT_KEYS = frozenset(
 )
 CONTENT_KEY_PATTERN = re.compile(r'\\?"(' + "|".join(sorted(CONTENT_KEYS)) + r')\\?"\s*:\s*')
 
+_KEYS = "|".join(sorted(CONTENT_KEYS))
+_STRING = r'"(?:[^"\\]|\\.)*"'
+# Content values in JSON text, for DuckDB's regexp_replace (RE2): a string, an array of strings, or
+# a string in JSON that is itself held in a string (escaped quotes). A value nested deeper (an array
+# of objects) is caught at its own "content" or "text" key.
+CONTENT_VALUE_PATTERNS = (
+    rf'"({_KEYS})"\s*:\s*{_STRING}',
+    rf'"({_KEYS})"\s*:\s*\[\s*(?:{_STRING}\s*,?\s*)*\]',
+    r'\\"(' + _KEYS + r')\\"\s*:\s*\\"(?:[^"\\]|\\[^"])*\\"',
+)
+CONTENT_HINT_PATTERN = r'\\?"(' + _KEYS + r')\\?"\s*:'
+
 
 def secret_regex() -> str:
     """One RE2-compatible pattern matching any secret value, for DuckDB's regexp_replace."""
@@ -61,13 +73,23 @@ def scrub_macros_sql() -> list[str]:
     keyed = SECRET_KEY_PATTERN.replace("'", "''")
     # Most values hold no secret: a cheap first look decides whether to run the replacements.
     suspect = SECRET_HINT_PATTERN.replace("'", "''")
+    content_hint = CONTENT_HINT_PATTERN.replace("'", "''")
+    content = "v"
+    for i, pattern in enumerate(CONTENT_VALUE_PATTERNS):
+        quoted = pattern.replace("'", "''")
+        replacement = '\\\\"\\1\\\\": \\\\"' if i == 2 else '"\\1": "'
+        closing = '\\\\"' if i == 2 else '"'
+        content = f"regexp_replace({content}, '{quoted}', '{replacement}{REDACTED}{closing}', 'g')"
     return [
+        f"""create or replace temp macro aispend_drop_content(v) as
+            case when regexp_matches(v, '{content_hint}') then {content} else v end""",
         f"""create or replace temp macro aispend_scrub(v) as
             case when regexp_matches(v, '{suspect}') then
                 regexp_replace(
-                    regexp_replace(v, '{values}', '{REDACTED}', 'g'), '{keyed}', '\\1{REDACTED}', 'g'
+                    regexp_replace(aispend_drop_content(v), '{values}', '{REDACTED}', 'g'),
+                    '{keyed}', '\\1{REDACTED}', 'g'
                 )
-            else v end""",
+            else aispend_drop_content(v) end""",
         # LiteLLM stores sha256(key) in api_key; anything else there is a raw key and is hashed the same way.
         """create or replace temp macro aispend_key_hash(v) as
             case when v is null or v = '' or regexp_full_match(v, '[0-9a-f]{64}') then v

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Keys whose values are prompt or response content. No source loads them.
-CONTENT_KEYS = ("messages", "response", "proxy_server_request")
+from ingest.redact import CONTENT_KEYS as REDACT_CONTENT_KEYS
+from ingest.redact import REDACTED
+
+# Keys whose values are prompt or response content (see ingest/redact.py). No source loads them:
+# dropped at the top level of a record, redacted deeper down by `aispend_scrub`.
+CONTENT_KEYS = tuple(sorted(REDACT_CONTENT_KEYS))
 
 TEXT_TYPES = ("VARCHAR", "JSON")
 
@@ -227,7 +231,15 @@ def projection_sql(
             if extras
             else "null::json"
         )
-        raw_sql = "concat_ws(',', " + ", ".join(f"coalesce({quote(c)}, '')" for c in csv_columns) + ")"
+        # A quarantined row's text keeps every cell but prompt content (a column the spec reads,
+        # such as a price list's `input`, is not prompt content).
+        cells = [
+            sql_string(REDACTED)
+            if c in REDACT_CONTENT_KEYS and c not in keys
+            else f"coalesce({quote(c)}, '')"
+            for c in csv_columns
+        ]
+        raw_sql = "concat_ws(',', " + ", ".join(cells) + ")"
         columns_sql = ", ".join(quote(k) if k in present else f"null::varchar as {quote(k)}" for k in keys)
         text_ctes = f"""
         texts as (
