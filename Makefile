@@ -18,7 +18,7 @@ TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
 DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
-.PHONY: help demo test lint format pytest dbt-test dbt-docs export-raw bench-ingest bench-pages dagster app clean
+.PHONY: help demo test test-spark lint format pytest dbt-test dbt-docs export-raw bench-ingest bench-pages dagster app clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -51,6 +51,12 @@ format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 
 pytest: $(VENV)/.synced $(CHROMIUM) ## Python tests
 	$(BIN)/pytest
+
+# The Spark extra is synced every time: `uv sync --frozen` above (exact) removes it when the lock changes.
+# `-m spark` on the command line replaces the default `-m 'not spark'` of pyproject's addopts.
+test-spark: $(VENV)/.synced ## Build the dbt project on a local Spark from the exported raw layer; marts must equal DuckDB's
+	$(BIN)/uv sync --frozen --extra spark --python $(BIN)/python
+	$(BIN)/pytest -m spark
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq

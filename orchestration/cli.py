@@ -1,4 +1,5 @@
-"""The `aispend` command: generate, ingest, validate, build, run, status, export-raw, docs, app, demo."""
+"""The `aispend` command: generate, ingest, validate, build, run, status, export-raw, spark-sources, docs,
+app, demo."""
 
 from __future__ import annotations
 
@@ -212,6 +213,18 @@ def cmd_export_raw(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spark_sources(args: argparse.Namespace) -> int:
+    # Imported here: it is only for Spark users, and `aispend` should start fast for everyone else.
+    from orchestration.spark import create_spark_sources
+
+    paths = data_paths()
+    root = Path(args.export) if args.export else default_out(paths)
+    _say(f"Registering the export in {root} as Spark's dbt sources (target spark) ...")
+    count = create_spark_sources(paths, root)
+    _say(f"Registered {count} table(s).")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     paths = data_paths()
     if not paths.serving.exists():
@@ -361,6 +374,13 @@ def parser() -> argparse.ArgumentParser:
         "--out", metavar="DIR", help="folder to write into (default: export/raw in the data folder)"
     )
     export_cmd.set_defaults(handler=cmd_export_raw)
+    spark_cmd = commands.add_parser(
+        "spark-sources", help="register the exported raw layer as the dbt sources of the Spark target"
+    )
+    spark_cmd.add_argument(
+        "--export", metavar="DIR", help="the export to register (default: export/raw in the data folder)"
+    )
+    spark_cmd.set_defaults(handler=cmd_spark_sources)
     docs_cmd = commands.add_parser("docs", help="generate dbt's docs of the warehouse and serve them")
     docs_cmd.add_argument("--address", default="localhost", help="address to bind (default %(default)s)")
     docs_cmd.add_argument("--port", type=int, default=DOCS_PORT, help="port (default %(default)s)")

@@ -13,7 +13,9 @@ the partitions those loads landed in. A date in the data would spread one file (
 re-delivered, a usage export of 30 days) over many old partitions, and the sources share no such
 date. `ingest.file_loads` is partitioned by the `loaded_date` of its `started_at` (which is its rows'
 `_loaded_at`), `ingest.quarantine` by its load's, and `ingest.expectation_results` and
-`ingest.load_validations` by the `validated_date` of `validated_at`. The partition column is in the
+`ingest.load_validations` by the `validated_date` of `validated_at`. The price catalogue
+(`raw.genai_prices`, the dbt source `genai_prices`), which the loader replaces whole and which has no
+load time, is partitioned by `valid_from_date`, the start of each price period. The partition column is in the
 folder name only, as the Hive layout has it; engines add it back as a DATE column.
 
 Types. Columns keep their warehouse types: DECIMAL with its precision and scale, BIGINT, DOUBLE,
@@ -88,13 +90,19 @@ class SourceTable:
 
 
 def source_tables() -> list[SourceTable]:
-    """Every dbt source table: each raw source's view, then the loader's four ingest tables."""
+    """Every dbt source table: each raw source's view, the price catalogue, then the four ingest tables."""
     raw = [
         SourceTable(
             spec.name, spec.source_table, RAW_SCHEMA, spec.table, "loaded_date", "exported._loaded_at"
         )
         for spec in SOURCES
     ]
+    # The price catalogue has no load time: the loader replaces it whole when the installed genai-prices
+    # changes. It is partitioned by the start of each price period, so a new catalogue rewrites only the
+    # periods whose prices changed.
+    catalogue = SourceTable(
+        "genai_prices", "model_prices", RAW_SCHEMA, "genai_prices", "valid_from_date", "exported.valid_from"
+    )
     load_of_row = (
         f"left join {INGEST_SCHEMA}.file_loads as file_loads on exported.load_id = file_loads.load_id"
     )
@@ -104,7 +112,7 @@ def source_tables() -> list[SourceTable]:
         _ingest_table("expectation_results", "validated_date", "exported.validated_at"),
         _ingest_table("load_validations", "validated_date", "exported.validated_at"),
     ]
-    return raw + ingest
+    return [*raw, catalogue, *ingest]
 
 
 def _ingest_table(table: str, partition_column: str, partition_from: str, join: str = "") -> SourceTable:

@@ -42,8 +42,8 @@ INGEST_DATES = {
 def dbt_sources() -> dict[tuple[str, str], str]:
     """Every table dbt declares as a source, with the DuckDB relation it reads."""
     relations = {}
-    for path in (DBT_PROJECT_DIR / "models" / "staging").glob("*/_*__sources.yml"):
-        for source in yaml.safe_load(path.read_text())["sources"]:
+    for path in (DBT_PROJECT_DIR / "models").glob("**/_*.yml"):
+        for source in yaml.safe_load(path.read_text()).get("sources", []):
             schema = "raw" if "raw_schema" in source["schema"] else source["schema"]
             for table in source["tables"]:
                 relations[source["name"], table["name"]] = (
@@ -100,7 +100,12 @@ def as_dbt_reads_it(con: duckdb.DuckDBPyConnection, source: str, table: str) -> 
         f'cast(t."{name}" as varchar) as "{name}"' if type_ == "JSON" else f't."{name}"'
         for name, type_, *_ in con.execute(f"describe select * from {relation}").fetchall()
     ]
-    column, dated_by = INGEST_DATES[table] if source == "ingest" else ("loaded_date", "t._loaded_at")
+    if source == "ingest":
+        column, dated_by = INGEST_DATES[table]
+    elif source == "genai_prices":
+        column, dated_by = "valid_from_date", "t.valid_from"
+    else:
+        column, dated_by = "loaded_date", "t._loaded_at"
     return f"select {', '.join(columns)}, cast({dated_by} as date) as {column} from {relation} as t"
 
 
@@ -165,6 +170,7 @@ def test_export_reads_back_exactly_as_dbt_reads_the_warehouse(paths):
             "openai_costs/results",
             "focus/charges",
             "task_outcomes/tasks",
+            "genai_prices/model_prices",
             "ingest/file_loads",
             "ingest/quarantine",
             "ingest/expectation_results",
@@ -177,7 +183,8 @@ def test_export_reads_back_exactly_as_dbt_reads_the_warehouse(paths):
             assert_same_rows(con, expected, actual)
             count = con.execute(f"select count(*) from {dbt_sources()[table['source'], table['table']]}")
             assert table["rows"] == count.fetchone()[0]
-    assert {t["path"]: t["rows"] for t in exported} == {
+    # The catalogue's rows are the installed genai-prices' (counted against the warehouse above).
+    assert {t["path"]: t["rows"] for t in exported if t["source"] != "genai_prices"} == {
         "litellm/spend_logs": 9,
         "openai_costs/results": 9,
         "focus/charges": 4,
@@ -324,11 +331,18 @@ def test_cli_prints_what_it_exported(paths, tmp_path, capsys):
     assert "  litellm/spend_logs: 9 rows in 1 partition(s), 1 written\n" in out
     assert "  ingest/file_loads: 5 rows in 2 partition(s), 2 written\n" in out
     assert "anthropic_costs/cost_report" not in out
-    assert "Exported 25 table(s), 40 rows in 9 partition(s): 9 written, 0 unchanged, 0 removed." in out
+    # The price catalogue's rows and periods are the installed genai-prices'.
+    [(prices, periods)] = query(
+        paths.warehouse, "select count(*), count(distinct valid_from) from raw.genai_prices"
+    )
+    assert (
+        f"Exported 26 table(s), {40 + prices:,} rows in {9 + periods} partition(s): "
+        f"{9 + periods} written, 0 unchanged, 0 removed."
+    ) in out
     assert f"Manifest (tables, rows, columns and types): {default_out(paths) / MANIFEST}" in out
 
     assert main(["export-raw", "--out", str(tmp_path / "elsewhere")]) == 0
-    assert "9 written, 0 unchanged" in capsys.readouterr().out
+    assert f"{9 + periods} written, 0 unchanged" in capsys.readouterr().out
     assert (tmp_path / "elsewhere" / MANIFEST).exists()
 
 

@@ -290,9 +290,14 @@ final as (
 
     select
         {% for cost in costs %}
-            {{ cost }}_sign * {{ decimal_from_units(
+            {%- set allocated = decimal_from_units(
                 cost ~ '_floor + case when ' ~ cost ~ '_rank <= ' ~ cost ~ '_leftover then 1 else 0 end'
-            ) }} as allocated_{{ cost }},
+            ) %}
+            -- Negated rather than multiplied by the sign: Spark cuts a product's scale to 6 places.
+            case
+                when {{ cost }}_sign < 0 then -{{ allocated }}
+                else {{ allocated }}
+            end as allocated_{{ cost }},
         {% endfor %}
         {%- set part_key = ['ranked.billing_line_id', "'|'", 'ranked.team_id', "'|'", 'ranked.workflow_id'] %}
         {{ dbt.hash(dbt.concat(part_key)) }} as ledger_row_id,

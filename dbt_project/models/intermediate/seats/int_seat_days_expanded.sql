@@ -213,11 +213,18 @@ final as (
         price_source,
         days_in_month,
         days_before_month_end = 1 as is_last_seat_day_of_month,
-        case
-            when days_before_month_end = 1
-                then rounded_daily_cost + (seat_month_cost - seat_month_rounded_cost)
-            else rounded_daily_cost
-        end as daily_cost,
+        -- Narrowed before adding: Spark cuts the scale of a DECIMAL(38, 10) sum to make room.
+        cast(
+            case
+                when days_before_month_end = 1
+                    then
+                        cast(rounded_daily_cost as decimal(28, 10))
+                        + cast(seat_month_cost as decimal(28, 10))
+                        - cast(seat_month_rounded_cost as decimal(28, 10))
+                else rounded_daily_cost
+            end
+            as decimal(38, 10)
+        ) as daily_cost,
         source_file,
         source_row_number,
         load_id,
