@@ -109,7 +109,7 @@ def validate_new_loads(
     context = _context(quality_dir)
     outcomes, verdicts = [], {}
     for spec in specs:
-        loads = _new_loads(con, spec, SOURCES)
+        loads = _new_loads(con, spec)
         if not loads:
             continue
         table_outcomes = _validate_rows(con, context, spec, loads, validated_at)
@@ -147,11 +147,9 @@ def _context(quality_dir: Path) -> Any:
     return context
 
 
-def _new_loads(
-    con: duckdb.DuckDBPyConnection, spec: SourceSpec, all_specs: Iterable[SourceSpec]
-) -> dict[str, str]:
+def _new_loads(con: duckdb.DuckDBPyConnection, spec: SourceSpec) -> dict[str, str]:
     """Loaded files of the spec's table with no verdict yet, as load id -> file."""
-    folder_specs = [s for s in all_specs if s.name == spec.name]
+    folder_specs = [s for s in SOURCES if s.name == spec.name]
     rows = con.execute(
         f"""select load_id, file from {INGEST_SCHEMA}.file_loads
         where source = ? and status = 'loaded'
