@@ -18,23 +18,30 @@ TEST_DATA := $(CURDIR)/.test-data
 # Dagster keeps its run history beside the data it runs on.
 DAGSTER_HOME ?= $(abspath $(or $(AISPEND_DATA_DIR),data))/dagster
 
-.PHONY: help demo test test-spark lint format pytest dbt-test dbt-docs export-raw bench-ingest bench-pages dagster app clean
+.PHONY: help demo test test-spark lint format pytest dbt-test dbt-docs export-raw bench bench-ingest bench-pages dagster app clean
 
 help: ## List every target
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
+# --inexact: a sync for the demo keeps the Spark extra that a test run installed.
 $(VENV)/.synced: pyproject.toml uv.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	@touch $@
+
+# The tests also build the dbt project on Spark: the `spark` extra (dbt-spark, pyspark).
+$(VENV)/.synced-spark: $(VENV)/.synced
+	$(BIN)/uv sync --frozen --inexact --extra spark --python $(BIN)/python
 	@touch $@
 
 demo: $(VENV)/.synced ## Generate a year of sample data, build the warehouse and serve the dashboard
 	$(BIN)/aispend demo
 
 # pytest builds a year of generated data with `dbt build` (every model, unit test and data test) once,
-# and checks the build passed, so `test` needs no separate dbt-test run.
-test: $(VENV)/.synced lint pytest ## Run every check: lint, then pytest (which runs dbt build on test data)
+# and checks the build passed, so `test` needs no separate dbt-test run. It also builds the project on
+# a local Spark and compares the marts with DuckDB's.
+test: $(VENV)/.synced-spark lint pytest ## Run every check: lint, then pytest (dbt build on DuckDB and on Spark)
 	@echo "All checks passed."
 
 lint: $(VENV)/.synced ## ruff, ruff format --check and sqlfluff
@@ -49,13 +56,14 @@ format: $(VENV)/.synced ## Fix what ruff and sqlfluff can fix
 	mkdir -p $(TEST_DATA)/lint
 	AISPEND_DATA_DIR=$(TEST_DATA)/lint $(BIN)/sqlfluff fix --processes 0 dbt_project/models dbt_project/tests dbt_project/macros
 
-pytest: $(VENV)/.synced $(CHROMIUM) ## Python tests
-	$(BIN)/pytest
+# Two workers, one per core; a module's tests stay together so its fixtures are built once.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
-# The Spark extra is synced every time: `uv sync --frozen` above (exact) removes it when the lock changes.
-# `-m spark` on the command line replaces the default `-m 'not spark'` of pyproject's addopts.
-test-spark: $(VENV)/.synced ## Build the dbt project on a local Spark from the exported raw layer; marts must equal DuckDB's
-	$(BIN)/uv sync --frozen --extra spark --python $(BIN)/python
+pytest: $(VENV)/.synced-spark $(CHROMIUM) ## Python tests, Spark's included
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+test-spark: $(VENV)/.synced-spark ## Only the Spark tests: the dbt project on a local Spark; marts must equal DuckDB's
 	$(BIN)/pytest -m spark
 
 $(CHROMIUM):
@@ -72,6 +80,9 @@ dbt-docs: $(VENV)/.synced ## dbt's docs of the warehouse (lineage, every model a
 
 export-raw: $(VENV)/.synced ## Write the raw layer as Parquet by source and load date, for Spark and other engines
 	$(BIN)/aispend export-raw
+
+bench: $(VENV)/.synced ## Figures in one table: ingest, full pipeline, one more day, pages, storage (ARGS=--full)
+	$(BIN)/aispend bench all $(ARGS)
 
 bench-ingest: $(VENV)/.synced ## Ingest speed and memory against DuckDB's read_json (2M LiteLLM rows)
 	$(BIN)/aispend bench ingest

@@ -6,17 +6,22 @@ it twice, each in a fresh process so peak memory is the loader's own: once with 
 lineage, privacy). Then, in a third process, it validates what aispend loaded with the Great
 Expectations suite (the same step `aispend run` takes before the build). It prints the times, the
 loaders' ratio and each process's peak memory: validation must need no more memory than the load.
+
+`aispend bench all` (orchestration/pipeline_benchmark.py) measures the same two loaders on a file cut
+from its generated year, with the helpers here.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +33,13 @@ from orchestration.paths import data_paths
 
 # The bench file is cut from the last two weeks of the sample company's story.
 _DAYS_PER_BENCH_FILE = 14
+# The loaders `aispend bench ingest` compares, and the validation it measures after them.
+INGEST_MODES = (
+    ("duckdb read_json", "read_json"),
+    ("aispend ingest", "aispend"),
+    ("aispend validate", "validate"),
+)
+WORKER = "_worker"
 
 
 @dataclass(frozen=True)
@@ -43,16 +55,49 @@ def write_litellm_file(rows: int, target: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="aispend-bench-") as scratch:
         # The story's last weeks are busier than its average day, so this writes more rows than asked.
         generate(Path(scratch), days=_DAYS_PER_BENCH_FILE, requests_per_day=rows / _DAYS_PER_BENCH_FILE)
-        written = 0
-        with target.open("wb") as out:
-            for part in sorted((Path(scratch) / "litellm").glob("*.jsonl")):
-                with part.open("rb") as source:
-                    for line in source:
-                        if written == rows:
-                            break
-                        out.write(line)
-                        written += 1
+        return cut_litellm_file(sorted((Path(scratch) / "litellm").glob("*.jsonl")), rows, target)
+
+
+def cut_litellm_file(parts: Iterable[Path], rows: int, target: Path) -> int:
+    """Copy the first `rows` lines of `parts`, in order, into one file; return the rows written."""
+    written = 0
+    with target.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as source:
+                for line in source:
+                    if written == rows:
+                        return written
+                    out.write(line)
+                    written += 1
     return written
+
+
+def peak_resident_kb() -> int:
+    """Peak resident memory of this process plus that of its largest finished child (dbt), in KB."""
+    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak from fork.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            own = int(line.split()[1])
+    return own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def run_worker(module: str, args: Iterable[str], env: Mapping[str, str] | None = None) -> dict:
+    """Run `python -m module _worker args...` in a fresh process; return the JSON it printed last.
+
+    A fresh process makes its peak memory the step's own, not what earlier steps left behind.
+    """
+    result = subprocess.run(
+        [sys.executable, "-m", module, WORKER, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-30:])
+        raise RuntimeError(f"{module} {' '.join(args)} failed (exit code {result.returncode}):\n{tail}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _worker(mode: str, file: Path, scratch: Path) -> dict:
@@ -75,26 +120,30 @@ def _worker(mode: str, file: Path, scratch: Path) -> dict:
         [load] = pipeline.ingest(paths)
         rows = load.rows_loaded
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rows": rows, "peak_kb": _peak_resident_kb()}
+    return {"seconds": seconds, "rows": rows, "peak_kb": peak_resident_kb()}
 
 
-def _peak_resident_kb() -> int:
-    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak from fork.
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def measure_ingest(
+    file: Path,
+    repeat: int,
+    modes: Iterable[tuple[str, str]] = INGEST_MODES,
+    say: Callable[[str], None] = print,
+    workdir: Path | None = None,
+) -> list[Measurement]:
+    """Load `file` each way of `modes`, `repeat` times, each in a fresh process and data folder.
 
-
-def _measure(label: str, mode: str, file: Path, scratch: Path) -> Measurement:
-    output = subprocess.run(
-        [sys.executable, "-m", "orchestration.benchmark", "_worker", mode, str(file), str(scratch)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result = json.loads(output.strip().splitlines()[-1])
-    return Measurement(label, result["seconds"], result["peak_kb"] / 1024, result["rows"])
+    The data folders are made under `workdir` (default: the system's temporary folder).
+    """
+    runs = []
+    for attempt in range(1, repeat + 1):
+        with tempfile.TemporaryDirectory(prefix="aispend-bench-", dir=workdir) as scratch:
+            for label, mode in modes:
+                result = run_worker("orchestration.benchmark", [mode, str(file), scratch])
+                measurement = Measurement(label, result["seconds"], result["peak_kb"] / 1024, result["rows"])
+                seconds, memory = measurement.seconds, measurement.peak_memory_mb
+                say(f"  run {attempt}: {label:<17} {seconds:7.2f} s  {memory:7.0f} MB")
+                runs.append(measurement)
+    return runs
 
 
 def bench_ingest(rows: int, repeat: int, keep: Path | None, say=print) -> list[Measurement]:
@@ -107,18 +156,7 @@ def bench_ingest(rows: int, repeat: int, keep: Path | None, say=print) -> list[M
             rows = write_litellm_file(rows, file)
         size_mb = file.stat().st_size / 1e6
         say(f"File: {file} ({rows:,} rows, {size_mb:,.0f} MB)")
-        runs = []
-        for attempt in range(1, repeat + 1):
-            with tempfile.TemporaryDirectory(prefix="aispend-bench-") as scratch:
-                for label, mode in (
-                    ("duckdb read_json", "read_json"),
-                    ("aispend ingest", "aispend"),
-                    ("aispend validate", "validate"),
-                ):
-                    measurement = _measure(label, mode, file, Path(scratch))
-                    seconds, memory = measurement.seconds, measurement.peak_memory_mb
-                    say(f"  run {attempt}: {label:<17} {seconds:7.2f} s  {memory:7.0f} MB")
-                    runs.append(measurement)
+        runs = measure_ingest(file, repeat, say=say)
         _print_table(runs, say)
         return runs
     finally:
@@ -131,20 +169,29 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def summarise(runs: list[Measurement]) -> dict[str, Measurement]:
+    """Per label: the median seconds and the highest peak memory over its runs."""
+    labels = dict.fromkeys(m.label for m in runs)
+    summary = {}
+    for label in labels:
+        group = [m for m in runs if m.label == label]
+        seconds = _median([m.seconds for m in group])
+        summary[label] = Measurement(label, seconds, max(m.peak_memory_mb for m in group), group[0].rows)
+    return summary
+
+
 def _print_table(runs: list[Measurement], say) -> None:
-    groups = {label: [m for m in runs if m.label == label] for label in dict.fromkeys(m.label for m in runs)}
-    seconds = {label: _median([m.seconds for m in group]) for label, group in groups.items()}
-    memory = {label: max(m.peak_memory_mb for m in group) for label, group in groups.items()}
+    summary = summarise(runs)
     say("")
     say("| step | rows | median seconds | peak memory (MB) |")
     say("|---|---:|---:|---:|")
-    for label, group in groups.items():
-        say(f"| {label} | {group[0].rows:,} | {seconds[label]:.2f} | {memory[label]:,.0f} |")
-    speed = seconds["aispend ingest"] / seconds["duckdb read_json"]
+    for m in summary.values():
+        say(f"| {m.label} | {m.rows:,} | {m.seconds:.2f} | {m.peak_memory_mb:,.0f} |")
+    speed = summary["aispend ingest"].seconds / summary["duckdb read_json"].seconds
     say(f"| ratio aispend ingest / read_json | | {speed:.2f} | |")
-    thrift = memory["aispend validate"] / memory["aispend ingest"]
+    thrift = summary["aispend validate"].peak_memory_mb / summary["aispend ingest"].peak_memory_mb
     say(f"| ratio validate / ingest peak memory | | | {thrift:.2f} |")
 
 
-if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "_worker":
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == WORKER:
     print(json.dumps(_worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))

@@ -316,6 +316,13 @@ def cmd_bench_pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_all(args: argparse.Namespace) -> int:
+    from orchestration.pipeline_benchmark import DEFAULT_SIZE, FULL_SIZE, bench_all
+
+    bench_all(FULL_SIZE if args.full else DEFAULT_SIZE, Path(args.keep) if args.keep else None, say=_say)
+    return 0
+
+
 def _add_generate_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days of data (default %(default)s)")
     parser.add_argument(
@@ -414,6 +421,21 @@ def parser() -> argparse.ArgumentParser:
         "--repeat", type=int, default=5, help="cold-cache runs of each page (default %(default)s)"
     )
     pages_bench.set_defaults(handler=cmd_bench_pages)
+    all_bench = bench_kinds.add_parser(
+        "all",
+        help="generate a year, then ingest, pipeline (full and one more day), page and storage figures "
+        "in one table",
+    )
+    all_bench.add_argument(
+        "--full",
+        action="store_true",
+        help="issue 8's size: a 2,000,000-row ingest file and 10,000,000 gateway requests "
+        "(default: 200,000 of each, minutes instead of hours)",
+    )
+    all_bench.add_argument(
+        "--keep", metavar="DIR", help="write everything into DIR (new or empty) and keep it afterwards"
+    )
+    all_bench.set_defaults(handler=cmd_bench_all)
     return root
 
 

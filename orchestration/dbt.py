@@ -37,9 +37,11 @@ def dbt_executable() -> str:
 
 
 def dbt_env(paths: DataPaths) -> dict[str, str]:
-    """The environment dbt needs: the data folder, and no colour codes in captured output."""
+    """The environment dbt needs: the data folder and its target folder, no colour codes in output."""
     env = dict(os.environ)
     env[DATA_DIR_VARIABLE] = str(paths.root)
+    # dbt's target folder belongs to the data folder it built (an explicit --target-path still wins).
+    env.setdefault("DBT_TARGET_PATH", str(paths.dbt_target))
     env.setdefault("DBT_USE_COLORS", "false")
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     # Building part of the project runs only the tests whose every parent is built: a reconciliation

@@ -1,5 +1,6 @@
-"""The one Dagster Definitions object: raw sources and their validation, dbt models and tests, the
-published copy, the schedule, the landing sensor and the failure record."""
+"""The one Dagster Definitions object: raw sources and their validation, dbt models and tests (on the
+DuckDB or the Spark target, chosen per run), the published copy, the schedule, the landing sensor and
+the failure record."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import dagster as dg
 
 from orchestration.defs.dashboard import dashboard_pages
-from orchestration.defs.dbt import aispend_dbt_assets, dbt_resource
+from orchestration.defs.dbt import DbtTarget, aispend_dbt_assets, dbt_resource
 from orchestration.defs.ingest import loader_records, price_catalogue, raw_source_assets
 from orchestration.defs.publish import serving_copy
 from orchestration.defs.schedules import daily_pipeline, daily_schedule, failure_record, landing_sensor
@@ -29,5 +30,6 @@ defs = dg.Definitions(
     jobs=[daily_pipeline],
     schedules=[daily_schedule],
     sensors=[landing_sensor, failure_record],
-    resources={"dbt": dbt_resource},
+    # The run's dbt target is chosen at launch (resources: dbt_target: config: target: spark).
+    resources={"dbt": dbt_resource, "dbt_target": DbtTarget.configure_at_launch()},
 )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ingest.spec import Field, SourceSpec
+from orchestration.gx_import import import_great_expectations
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -179,7 +180,7 @@ def suite_name(spec: SourceSpec) -> str:
 def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSuite:
     """The expectations one batch of a raw table's new rows must meet."""
     # GX takes seconds to import; only the validation step pays for it, not every aispend command.
-    import great_expectations as gx
+    gx = import_great_expectations()
     import great_expectations.expectations as gxe
 
     rules = rules_for(spec)
@@ -268,7 +269,7 @@ LOAD_RECORD_PAIRS = (
 
 def load_record_suite() -> gx.ExpectationSuite:
     """The expectations every new load record must meet against the rows it left in the raw table."""
-    import great_expectations as gx
+    gx = import_great_expectations()
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(name=LOAD_RECORD_SUITE_NAME)

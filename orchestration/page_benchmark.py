@@ -69,27 +69,52 @@ def time_pages(repeat: int) -> list[PageTiming]:
         queries.execute = original
 
 
-def bench_pages(repeat: int, say: Callable[[str], None] = print) -> list[PageTiming]:
-    """Print each page's query and run time (median, 95th percentile) on the published copy."""
-    serving = queries.serving_path()
-    if not serving.exists():
-        raise FileNotFoundError(f"no published warehouse at {serving}: run `aispend run` first")
-    say(f"Pages on {serving} ({serving.stat().st_size / 1e6:,.0f} MB), {repeat} cold-cache runs each:")
-    # AppTest runs without a server; Streamlit says so once per run, which is noise here.
+def quiet_streamlit() -> None:
+    """Silence what Streamlit logs once per headless run (no server, no runtime): noise in a benchmark."""
     for name in (
         "streamlit",
         "streamlit.runtime.caching.cache_data_api",
         "streamlit.runtime.scriptrunner_utils",
     ):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    page: str
+    queries: int
+    sql_median: float
+    sql_p95: float
+    run_median: float
+    run_p95: float
+
+
+def summarise(timing: PageTiming) -> PageSummary:
+    """A page's median and 95th percentile seconds, in DuckDB and for the whole run."""
+    return PageSummary(
+        timing.page,
+        timing.queries,
+        statistics.median(timing.sql_seconds),
+        _percentile(timing.sql_seconds, 0.95),
+        statistics.median(timing.run_seconds),
+        _percentile(timing.run_seconds, 0.95),
+    )
+
+
+def bench_pages(repeat: int, say: Callable[[str], None] = print) -> list[PageTiming]:
+    """Print each page's query and run time (median, 95th percentile) on the published copy."""
+    serving = queries.serving_path()
+    if not serving.exists():
+        raise FileNotFoundError(f"no published warehouse at {serving}: run `aispend run` first")
+    say(f"Pages on {serving} ({serving.stat().st_size / 1e6:,.0f} MB), {repeat} cold-cache runs each:")
+    quiet_streamlit()
     timings = time_pages(repeat)
     say("")
     say("| page | queries | SQL median (s) | SQL p95 (s) | page median (s) | page p95 (s) |")
     say("|---|---:|---:|---:|---:|---:|")
-    for t in timings:
+    for s in map(summarise, timings):
         say(
-            f"| {t.page} | {t.queries} | {statistics.median(t.sql_seconds):.3f} | "
-            f"{_percentile(t.sql_seconds, 0.95):.3f} | {statistics.median(t.run_seconds):.3f} | "
-            f"{_percentile(t.run_seconds, 0.95):.3f} |"
+            f"| {s.page} | {s.queries} | {s.sql_median:.3f} | {s.sql_p95:.3f} | "
+            f"{s.run_median:.3f} | {s.run_p95:.3f} |"
         )
     return timings

@@ -57,6 +57,14 @@ class DataPaths:
         """dbt's logs."""
         return self.root / "logs"
 
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's compiled SQL, manifest and run results for this data folder's builds.
+
+        One per data folder, so two builds of different folders never write the same files.
+        """
+        return self.root / "dbt-target"
+
 
 def data_paths(root: str | Path | None = None) -> DataPaths:
     """The layout under `root`, else AISPEND_DATA_DIR, else ./data, as absolute paths."""

@@ -42,6 +42,7 @@ from orchestration.expectations import (
     rules_for,
     time_column,
 )
+from orchestration.gx_import import import_great_expectations
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import ExpectationValidationResult
@@ -106,12 +107,11 @@ def validate_new_loads(
     """Validate every loaded file that has no verdict yet; record outcomes and verdicts."""
     validation_id = uuid.uuid4().hex
     validated_at = utc_now()
-    context = _context(quality_dir)
+    pending = [(spec, loads) for spec in specs if (loads := _new_loads(con, spec))]
+    # Nothing new (a build after the ingest validated, a run with no new files) needs no GX at all.
+    context = _context(quality_dir) if pending else None
     outcomes, verdicts = [], {}
-    for spec in specs:
-        loads = _new_loads(con, spec)
-        if not loads:
-            continue
+    for spec, loads in pending:
         table_outcomes = _validate_rows(con, context, spec, loads, validated_at)
         table_outcomes += _validate_load_records(con, context, spec, loads)
         outcomes += table_outcomes
@@ -124,7 +124,7 @@ def validate_new_loads(
 
 def _context(quality_dir: Path) -> Any:
     # GX takes seconds to import; only the validation step pays for it, not every aispend command.
-    import great_expectations as gx
+    gx = import_great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     quality_dir.mkdir(parents=True, exist_ok=True)
@@ -231,7 +231,7 @@ def _validate_load_records(
 
 
 def _validation_definition(context: Any, suite: Any, asset_name: str) -> Any:
-    import great_expectations as gx
+    gx = import_great_expectations()
 
     source = context.data_sources.add_or_update_pandas("aispend")
     asset = next((a for a in source.assets if a.name == asset_name), None) or source.add_dataframe_asset(

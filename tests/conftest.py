@@ -1,12 +1,19 @@
-"""Shared fixtures: a data folder per test, landing helpers, and one small warehouse built once."""
+"""Shared fixtures: a data folder per test, landing helpers, and one small warehouse built once.
+
+`make test` runs pytest on two workers (pytest-xdist, `--dist loadscope`: a module's tests stay on one
+worker, so module fixtures are built once). The longest work is handed out first: the Spark build, then
+the modules that read the shared demo warehouse, which one worker builds while the other runs Spark.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from ingest.sample import generate
 from orchestration import pipeline
@@ -38,16 +45,38 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Spark's tests first, then the demo warehouse's readers, then the rest, each in collection order."""
+
+    def rank(item: pytest.Item) -> tuple[bool, bool]:
+        return item.get_closest_marker("spark") is None, "demo_paths" not in item.fixturenames
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(scope="session")
 def demo_paths(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     """A warehouse built and published once from the sample company's whole year, shared by read-only tests.
 
     A year, so month-over-month marts see the story (prices fall, usage grows faster); few calls a day,
-    so it builds in about two minutes.
+    so it builds in about two minutes. Built once per test run: under pytest-xdist the first worker to
+    need it builds it under a lock in the run's shared temporary folder, and the others wait for it.
     """
-    paths = data_paths(tmp_path_factory.mktemp("demo") / "data")
-    generate(paths.landing, days=365, requests_per_day=60)
-    output: list[str] = []
-    pipeline.run(paths, echo=output.append)
-    (paths.root / DEMO_BUILD_OUTPUT).write_text("\n".join(output))
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    paths = data_paths(shared / "demo" / "data")
+    built, failed = paths.root / DEMO_BUILD_OUTPUT, shared / "demo-failed.txt"
+    with FileLock(shared / "demo.lock"):
+        if failed.exists():
+            pytest.fail(f"the demo warehouse failed to build in another worker:\n{failed.read_text()}")
+        if not built.exists():
+            output: list[str] = []
+            try:
+                generate(paths.landing, days=365, requests_per_day=60)
+                pipeline.run(paths, echo=output.append)
+            except Exception as exc:
+                failed.write_text(f"{exc!r}\n" + "\n".join(output[-40:]))
+                raise
+            built.write_text("\n".join(output))
     return paths

@@ -25,6 +25,7 @@ from tests.conftest import FIXTURES, query
 LITELLM = [json.loads(line) for line in (FIXTURES / "spend_logs_sample.jsonl").read_text().splitlines()]
 TASKS_CSV = (FIXTURES / "task_outcomes" / "support_desk_tickets_2026-03-02.csv").read_text()
 COSTS_JSON = (FIXTURES / "openai_costs" / "costs_2026-10-31T0600Z.json").read_text()
+ANTHROPIC_COSTS = FIXTURES / "anthropic_costs" / "cost_report_2025-08-02T0600Z.json"
 
 
 def _jsonl(rows: list[dict]) -> bytes:
@@ -273,6 +274,15 @@ CASES = [
         "rejected",
         "not JSON Lines text: line 3 holds binary bytes that are not UTF-8",
     ),
+    # Lands after the delivery it restates (landed by the fixture) and loads like any other, neither
+    # refused nor blocked for being smaller; tests/dbt/test_anthropic_restated.py proves that dbt then
+    # counts the smaller amount alone and keeps the older delivery in raw.
+    Case(
+        "a restatement that shrinks a total",
+        "anthropic_costs/cost_report_2025-08-03T0600Z.json",
+        lambda: ANTHROPIC_COSTS.read_bytes().replace(b'"amount": "2000"', b'"amount": "1500"'),
+        "loaded",
+    ),
     Case("a file still being written", "litellm/incoming.jsonl.part", lambda: _litellm("part"), "skipped"),
     Case("a hidden file", "litellm/.DS_Store", lambda: b"\x00\x00\x00\x01Bud1", "skipped"),
 ]
@@ -288,6 +298,8 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
         target.write_bytes(case.content())
     # The same bytes as the control file, under another name.
     (paths.landing / "litellm" / "control_copy.jsonl").write_bytes(_litellm("control"))
+    # The delivery the shrinking restatement restates.
+    (paths.landing / "anthropic_costs" / ANTHROPIC_COSTS.name).write_bytes(ANTHROPIC_COSTS.read_bytes())
     pipeline.ingest(paths)
     pipeline.validate_loads(paths)
     return paths

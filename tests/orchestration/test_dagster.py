@@ -6,19 +6,32 @@ import hashlib
 import json
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import dagster as dg
+import duckdb
 import pytest
+from dagster_dbt import DbtCliResource
 
 from orchestration import pipeline
 from orchestration.definitions import defs
-from orchestration.defs.dbt import rebuild_vars, usage_days
+from orchestration.defs import dbt as dbt_defs
+from orchestration.defs.dbt import (
+    DbtTarget,
+    aispend_dbt_assets,
+    build_args,
+    default_target,
+    rebuild_vars,
+    usage_days,
+)
+from orchestration.defs.publish import serving_copy
 from orchestration.defs.retries import backoff_seconds
 from orchestration.defs.schedules import daily_schedule, failure_record, landing_sensor
 from tests.conftest import land, query
 from tests.orchestration.test_validation import _sample_rows, bad_rows, land_rows
 
 PARTITION = "2026-03-02"
+PARTITION_WINDOW = usage_days.time_window_for_partition_key(PARTITION)
 SPEND_SQL = "select sum(requests), sum(gateway_cost_usd) from marts.fct_daily_gateway_spend"
 
 
@@ -49,10 +62,16 @@ def _checks(result: dg.ExecuteInProcessResult) -> dict[tuple[str, str], dg.Asset
 
 
 def test_a_bad_file_fails_the_job_and_leaves_a_record_and_the_corrected_rerun_builds_without_duplicates(
-    paths,
+    paths, monkeypatch
 ):
     """The whole job in-process, checks included: a failed run, then the rerun (one full dbt build)."""
     instance = dg.DagsterInstance.ephemeral()
+    dbt_calls, real_cli = [], DbtCliResource.cli
+    monkeypatch.setattr(
+        DbtCliResource,
+        "cli",
+        lambda dbt, args, **kwargs: dbt_calls.append(args) or real_cli(dbt, args, **kwargs),
+    )
     job = defs.resolve_job_def("daily_pipeline")
 
     def run() -> dg.ExecuteInProcessResult:
@@ -74,6 +93,7 @@ def test_a_bad_file_fails_the_job_and_leaves_a_record_and_the_corrected_rerun_bu
     assert "litellm/spend_2026-03-04.jsonl line 5: start_time=2099-03-01 09:20:46" in failures
     assert not failed.is_node_success("serving_copy")
     assert _digest(paths.serving) == before
+    assert dbt_calls == []
 
     failure_record(
         dg.build_run_status_sensor_context(
@@ -105,6 +125,9 @@ def test_a_bad_file_fails_the_job_and_leaves_a_record_and_the_corrected_rerun_bu
     assert query(paths.serving, SPEND_SQL) == [(12, Decimal("9.725450"))]
     assert query(paths.warehouse, "select count(*) from raw.litellm_spend_logs") == [(12,)]
     assert _digest(paths.serving) != before
+    # With no run config the build stays on DuckDB, named explicitly.
+    rebuild = json.dumps(rebuild_vars(PARTITION_WINDOW))
+    assert dbt_calls == [["build", "--target", "duckdb", "--vars", rebuild]]
 
 
 def test_sensor_requests_a_run_for_the_newest_partition_only_when_files_land_or_change(paths):
@@ -140,3 +163,79 @@ def test_a_backfill_range_rebuilds_each_of_its_days_in_one_dbt_call():
 @pytest.mark.parametrize(("retry", "seconds"), [(0, 15), (1, 30), (3, 120)])
 def test_a_busy_warehouse_is_retried_with_exponential_backoff(retry, seconds):
     assert backoff_seconds(retry) == seconds
+
+
+@pytest.fixture
+def steps(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """What the dbt assets did, in order, with the Spark steps and dbt itself replaced by recorders."""
+    done: list[tuple] = []
+
+    def export_raw(paths):
+        done.append(("export_raw",))
+        return SimpleNamespace(rows=0, written=0, path=paths.export / "raw")
+
+    def create_spark_sources(_paths, root, _echo):
+        done.append(("create_spark_sources", root))
+        return 0
+
+    def cli(_resource, args, context=None):
+        done.append(("dbt", *args))
+        return SimpleNamespace(stream=lambda: iter(()))
+
+    monkeypatch.setattr(dbt_defs, "export_raw", export_raw)
+    monkeypatch.setattr(dbt_defs, "create_spark_sources", create_spark_sources)
+    monkeypatch.setattr(DbtCliResource, "cli", cli)
+    return done
+
+
+def _run_dbt_assets(run_config: dict) -> dg.ExecuteInProcessResult:
+    """The dbt assets alone, as the definitions wire their resources, with a launchpad's run config."""
+    return dg.materialize(
+        [aispend_dbt_assets],
+        partition_key=PARTITION,
+        resources=defs.resources,
+        run_config=run_config,
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+
+
+def test_a_spark_run_exports_and_registers_the_raw_layer_before_it_builds_on_spark(paths, steps):
+    spark = {"resources": {"dbt_target": {"config": {"target": "spark"}}}}
+
+    assert _run_dbt_assets(spark).success
+
+    assert steps == [
+        ("export_raw",),
+        ("create_spark_sources", paths.export / "raw"),
+        ("dbt", "build", "--target", "spark", "--vars", json.dumps(rebuild_vars(PARTITION_WINDOW))),
+    ]
+
+
+def test_a_target_other_than_duckdb_or_spark_is_refused_before_the_run_starts(paths, steps):
+    with pytest.raises(dg.DagsterInvalidConfigError, match="not in enum type"):
+        _run_dbt_assets({"resources": {"dbt_target": {"config": {"target": "trino"}}}})
+    assert steps == []
+
+
+def test_the_default_target_is_duckdb_unless_the_environment_names_one():
+    assert default_target({}) == "duckdb"
+    assert DbtTarget().target == "duckdb"
+    assert default_target({"AISPEND_DBT_TARGET": "spark"}) == "spark"
+    with pytest.raises(ValueError, match="Dagster builds on duckdb or spark"):
+        default_target({"AISPEND_DBT_TARGET": "postgres"})
+    assert build_args("spark", {}) == ["build", "--target", "spark", "--vars", "{}"]
+
+
+def test_a_duckdb_run_publishes_the_serving_copy_and_a_spark_run_leaves_it_as_it_was(paths):
+    paths.root.mkdir(parents=True)
+    duckdb.connect(str(paths.warehouse)).close()
+
+    on_duckdb = dg.materialize([serving_copy], resources={"dbt_target": DbtTarget(target="duckdb")})
+    [published] = on_duckdb.get_asset_materialization_events()
+    before = _digest(paths.serving)
+    on_spark = dg.materialize([serving_copy], resources={"dbt_target": DbtTarget(target="spark")})
+
+    assert published.asset_key == dg.AssetKey("serving_copy")
+    assert on_spark.success
+    assert on_spark.get_asset_materialization_events() == []
+    assert _digest(paths.serving) == before

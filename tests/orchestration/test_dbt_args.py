@@ -26,3 +26,10 @@ def test_dbt_env_carries_the_absolute_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("AISPEND_DATA_DIR", "relative/elsewhere")
 
     assert dbt_env(data_paths(tmp_path))["AISPEND_DATA_DIR"] == str(tmp_path)
+
+
+def test_each_data_folder_has_its_own_dbt_target_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("DBT_TARGET_PATH", raising=False)
+
+    assert dbt_env(data_paths(tmp_path / "a"))["DBT_TARGET_PATH"] == str(tmp_path / "a" / "dbt-target")
+    assert dbt_env(data_paths(tmp_path / "b"))["DBT_TARGET_PATH"] == str(tmp_path / "b" / "dbt-target")

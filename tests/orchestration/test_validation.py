@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-import great_expectations as gx
 import pytest
 
 from ingest.litellm import SPEC as LITELLM
 from orchestration import pipeline, validation
 from orchestration.expectations import ISO_4217, raw_table_suite
+from orchestration.gx_import import import_great_expectations
 from orchestration.paths import DataPaths
 from tests.conftest import FIXTURES, land, query
 
@@ -34,7 +36,7 @@ def bad_rows() -> list[dict]:
 
 
 def test_every_raw_table_has_a_suite_with_a_unique_key_within_each_file():
-    gx.get_context(mode="ephemeral")
+    import_great_expectations().get_context(mode="ephemeral")
     suite = raw_table_suite(LITELLM, validation.utc_now())
     kinds = {(e.expectation_type, str(e.severity.value)) for e in suite.expectations}
 
@@ -192,3 +194,15 @@ def test_loads_are_validated_once(paths):
 
     assert again.outcomes == []
     assert query(paths.warehouse, "select count(*) from ingest.load_validations") == [(1,)]
+
+
+def test_great_expectations_is_imported_without_pyspark():
+    """GX validates with pandas; pyspark (the spark extra) must not come with it: its Spark Connect
+    module exits processes whose main module has no file, such as pytest-xdist workers."""
+    code = (
+        "import sys; from orchestration.gx_import import import_great_expectations; "
+        "import_great_expectations(); print(sorted(m for m in sys.modules if m.startswith('pyspark')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert done.stdout.strip() == "[]"
