@@ -365,4 +365,8 @@ final as (
 
 )
 
+-- Stored in this order: a workflow's tasks together, by outcome, then start. Like values sit side by
+-- side, so DuckDB keeps the table (and its copy in serving.duckdb) about a quarter smaller, and its
+-- rebuild on every run leaves that much less free space in the warehouse file.
 select * from final
+order by workflow_id, outcome, started_at, task_id
