@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from ingest.sample import generate
+from ingest.sample.company import DEFAULT_END
 from orchestration import pipeline
 from orchestration.dbt import run_dbt
 from orchestration.export_raw import export_raw
@@ -34,8 +36,11 @@ COMPARED_MARTS = [
 ]
 
 
-# Inside the three weeks the sample ends with (its last day is 2026-10-31).
-REBUILD_WINDOW = {"rebuild_from": "2026-10-15", "rebuild_to": "2026-10-20"}
+# Six days inside the three weeks the sample ends with.
+REBUILD_WINDOW = {
+    "rebuild_from": (DEFAULT_END - timedelta(days=16)).isoformat(),
+    "rebuild_to": (DEFAULT_END - timedelta(days=11)).isoformat(),
+}
 
 
 @dataclass(frozen=True)
