@@ -319,7 +319,12 @@ def cmd_bench_pages(args: argparse.Namespace) -> int:
 def cmd_bench_all(args: argparse.Namespace) -> int:
     from orchestration.pipeline_benchmark import DEFAULT_SIZE, FULL_SIZE, bench_all
 
-    bench_all(FULL_SIZE if args.full else DEFAULT_SIZE, Path(args.keep) if args.keep else None, say=_say)
+    bench_all(
+        FULL_SIZE if args.full else DEFAULT_SIZE,
+        Path(args.keep) if args.keep else None,
+        say=_say,
+        generated=Path(args.generated) if args.generated else None,
+    )
     return 0
 
 
@@ -434,6 +439,12 @@ def parser() -> argparse.ArgumentParser:
     )
     all_bench.add_argument(
         "--keep", metavar="DIR", help="write everything into DIR (new or empty) and keep it afterwards"
+    )
+    all_bench.add_argument(
+        "--generated",
+        metavar="DIR",
+        help="generate the year into DIR and keep it there, or reuse the year a run with the same size "
+        "generated there (the full size takes about 20 minutes to generate)",
     )
     all_bench.set_defaults(handler=cmd_bench_all)
     return root

@@ -184,29 +184,29 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
     import great_expectations.expectations as gxe
 
     rules = rules_for(spec)
-    suite = gx.ExpectationSuite(name=suite_name(spec))
+    expectations = []
     for f in checked_fields(spec):
         types = PANDAS_TYPES[_base_type(f)]
-        suite.add_expectation(
+        expectations.append(
             gxe.ExpectColumnValuesToBeInTypeList(
                 column=f.name, type_list=types, severity=CRITICAL, description=f"{f.name} is {f.type.lower()}"
             )
         )
         if f.required:
-            suite.add_expectation(
+            expectations.append(
                 gxe.ExpectColumnValuesToNotBeNull(
                     column=f.name, severity=CRITICAL, description=f"{f.name} is present"
                 )
             )
         if f.non_negative:
-            suite.add_expectation(
+            expectations.append(
                 gxe.ExpectColumnValuesToBeBetween(
                     column=f.name, min_value=0, severity=CRITICAL, description=f"{f.name} is not negative"
                 )
             )
     latest = checked_at + FUTURE_SLACK
     for column in rules.times:
-        suite.add_expectation(
+        expectations.append(
             gxe.ExpectColumnValuesToBeBetween(
                 column=time_column(column),
                 min_value=EARLIEST_EVENT,
@@ -216,7 +216,7 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
             )
         )
     for column in rules.currencies:
-        suite.add_expectation(
+        expectations.append(
             gxe.ExpectColumnValuesToBeInSet(
                 column=f"{column}__upper",
                 value_set=sorted(ISO_4217),
@@ -229,7 +229,7 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
         (rules.vendor_sets, WARNING, "a value aispend knows"),
     ):
         for column, values in sets.items():
-            suite.add_expectation(
+            expectations.append(
                 gxe.ExpectColumnValuesToBeInSet(
                     column=column,
                     value_set=list(values),
@@ -238,7 +238,7 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
                 )
             )
     keys = key_columns(spec)
-    suite.add_expectation(
+    expectations.append(
         gxe.ExpectCompoundColumnsToBeUnique(
             column_list=[LOAD_COLUMN, *keys],
             ignore_row_if="never",
@@ -246,7 +246,9 @@ def raw_table_suite(spec: SourceSpec, checked_at: datetime) -> gx.ExpectationSui
             description=f"({', '.join(keys)}) is unique within each file",
         )
     )
-    return suite
+    # Built whole and handed to the suite at once: a suite already saved by an earlier run stores
+    # itself again on every `add_expectation`, which cost seconds per suite.
+    return gx.ExpectationSuite(name=suite_name(spec), expectations=expectations)
 
 
 LOAD_RECORD_SUITE_NAME = "ingest.file_loads"
@@ -272,11 +274,12 @@ def load_record_suite() -> gx.ExpectationSuite:
     gx = import_great_expectations()
     import great_expectations.expectations as gxe
 
-    suite = gx.ExpectationSuite(name=LOAD_RECORD_SUITE_NAME)
-    for recorded, found, description in LOAD_RECORD_PAIRS:
-        suite.add_expectation(
+    return gx.ExpectationSuite(
+        name=LOAD_RECORD_SUITE_NAME,
+        expectations=[
             gxe.ExpectColumnPairValuesToBeEqual(
                 column_A=recorded, column_B=found, severity=CRITICAL, description=description
             )
-        )
-    return suite
+            for recorded, found, description in LOAD_RECORD_PAIRS
+        ],
+    )

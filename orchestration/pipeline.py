@@ -15,6 +15,13 @@ from ingest.warehouse import prepare
 from orchestration.dbt import run_dbt
 from orchestration.paths import DataPaths
 from orchestration.publish import Published, publish
+from orchestration.unit_tests import (
+    every_unit_test_passed,
+    project_fingerprint,
+    record_unit_tests_passed,
+    skip_unit_tests_args,
+    unit_tests_passed_on,
+)
 from orchestration.validation import BlockedFile, Validation, blocked_files, describe, validate_new_loads
 
 # DuckDB's own limit for the loader; with Python and Arrow buffers the process stays under 1 GB.
@@ -104,16 +111,24 @@ def validate(paths: DataPaths) -> Validation:
 def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: bool = False) -> None:
     """Run `dbt build` (models, unit tests and data tests); raise when anything fails.
 
+    Unit tests that passed on this exact project code before are left out (see `unit_tests`).
     `full_refresh` rebuilds the incremental marts from every raw row, as after a model change.
     """
     if not paths.warehouse.exists():
         raise PipelineError(f"no warehouse at {paths.warehouse}: run `aispend ingest` first")
-    code = run_dbt("build", paths, ["--full-refresh"] if full_refresh else [], echo=echo)
+    fingerprint = project_fingerprint()
+    extra = ["--full-refresh"] if full_refresh else []
+    if unit_tests_passed_on(paths, fingerprint):
+        echo("dbt unit tests: left out, they passed on this project's code before (any change runs them).")
+        extra += skip_unit_tests_args()
+    code = run_dbt("build", paths, extra, echo=echo)
     if code != 0:
         raise PipelineError(
             f"dbt build failed (exit code {code}); the published copy was left as it was. "
             f"Read the errors above, or the log in {paths.logs}."
         )
+    if every_unit_test_passed(paths):
+        record_unit_tests_passed(paths, fingerprint)
 
 
 def file_statuses_of(paths: DataPaths) -> list[dict]:

@@ -448,10 +448,17 @@ def disk_needed(size: Size) -> int:
     return size.calls * DISK_BYTES_PER_CALL + size.ingest_rows * DISK_BYTES_PER_INGEST_ROW
 
 
-def bench_all(size: Size, keep: Path | None = None, say: Callable[[str], None] = print) -> list[Check]:
+def bench_all(
+    size: Size,
+    keep: Path | None = None,
+    say: Callable[[str], None] = print,
+    generated: Path | None = None,
+) -> list[Check]:
     """Run every benchmark on one generated data set, print the table and the breakdowns; return the checks.
 
-    Everything is written under a scratch folder, removed at the end unless it is `keep`.
+    Everything is written under a scratch folder, removed at the end unless it is `keep`. The year
+    is generated into `generated` when given (and kept there for the next run to reuse; see
+    `generate_year`), else into the scratch folder.
     """
     if keep is not None and keep.exists() and any(keep.iterdir()):
         raise ValueError(f"{keep} is not empty: give --keep a new or empty folder")
@@ -465,27 +472,81 @@ def bench_all(size: Size, keep: Path | None = None, say: Callable[[str], None] =
                 f"not enough disk in {scratch} ({_mb(free)} free, about {_mb(needed)} needed): "
                 "give --keep a folder on a larger disk"
             )
-        return _bench(size, scratch, say)
+        return _bench(size, scratch, say, generated)
     finally:
         if keep is None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _bench(size: Size, scratch: Path, say: Callable[[str], None]) -> list[Check]:
-    paths = data_paths(scratch / "data")
-    requests_per_day = size.calls / YEAR_DAYS
-    started = time.perf_counter()
-    say(f"1/5 Generating a year ending {YEAR_END} ({size.calls:,} calls) into {paths.landing} ...")
+@dataclass(frozen=True)
+class GeneratedYear:
+    """A generated year of landed files: what it holds, and how long generating it took."""
+
+    calls: int
+    tasks: int
+    seconds: float
+
+    @classmethod
+    def read(cls, marker: Path) -> GeneratedYear:
+        recorded = json.loads(marker.read_text())
+        return cls(recorded["calls"], recorded["tasks"], recorded["seconds"])
+
+
+def _generation_key(size: Size) -> dict:
+    return {"calls_asked": size.calls, "days": YEAR_DAYS, "end": YEAR_END.isoformat(), "seed": DEFAULT_SEED}
+
+
+def generate_year(size: Size, folder: Path, say: Callable[[str], None]) -> GeneratedYear:
+    """The year's landed files in `folder/landing`, generated once; a folder with this size's year is reused.
+
+    `folder/generated.json` is written after the last file, so a folder whose generation was
+    interrupted, or that holds another size, is refused instead of measured.
+    """
+    marker, landing = folder / "generated.json", folder / "landing"
+    if marker.exists():
+        recorded = json.loads(marker.read_text())
+        if {k: recorded.get(k) for k in _generation_key(size)} != _generation_key(size):
+            raise ValueError(f"{folder} holds another generated year ({marker}): give a new folder")
+        say(f"1/5 Reusing the year generated in {landing} ({recorded['calls']:,} calls).")
+        return GeneratedYear.read(marker)
+    if folder.exists() and any(folder.iterdir()):
+        raise ValueError(f"{folder} holds files but no {marker.name}: give a new or empty folder")
+    say(f"1/5 Generating a year ending {YEAR_END} ({size.calls:,} calls) into {landing} ...")
 
     def progress(day: GeneratedDay) -> None:
         if day.day.day == 1:
             say(f"  {day.day:%Y-%m}: {day.calls:,} calls on its first day")
 
+    started = time.perf_counter()
     days = generate(
-        paths.landing, days=YEAR_DAYS, requests_per_day=requests_per_day, end=YEAR_END, progress=progress
+        landing, days=YEAR_DAYS, requests_per_day=size.calls / YEAR_DAYS, end=YEAR_END, progress=progress
     )
+    year = GeneratedYear(
+        sum(d.calls for d in days), sum(d.tasks for d in days), time.perf_counter() - started
+    )
+    marker.write_text(json.dumps(_generation_key(size) | asdict(year)))
+    return year
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where both paths share a file system, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _bench(
+    size: Size, scratch: Path, say: Callable[[str], None], generated: Path | None = None
+) -> list[Check]:
+    paths = data_paths(scratch / "data")
+    requests_per_day = size.calls / YEAR_DAYS
+    generated = (generated or scratch / "generated").resolve()
+    year = generate_year(size, generated, say)
+    # Hard links: the run lands its next day beside the year's files without touching the folder
+    # they came from, and copying takes no time or disk.
+    shutil.copytree(generated / "landing", paths.landing, copy_function=_link_or_copy)
     landed_bytes = sum(f.stat().st_size for f in paths.landing.rglob("*") if f.is_file())
-    generated_seconds = time.perf_counter() - started
 
     say(
         "2/5 Ingest: DuckDB's read_json and aispend's loader on one LiteLLM file, "
@@ -513,9 +574,8 @@ def _bench(size: Size, scratch: Path, say: Callable[[str], None]) -> list[Check]
     gateway_rows = full[0].rows.get(litellm.SPEC.name, 0)
     data_set = Check(
         f"data set: a year to {YEAR_END}, every source",
-        f"{gateway_rows:,} gateway requests ({sum(d.calls for d in days):,} calls), "
-        f"{sum(d.tasks for d in days):,} tasks, {_mb(landed_bytes)} landed; "
-        f"generated in {generated_seconds:,.0f} s",
+        f"{gateway_rows:,} gateway requests ({year.calls:,} calls), "
+        f"{year.tasks:,} tasks, {_mb(landed_bytes)} landed; generated in {year.seconds:,.0f} s",
     )
     checks = [
         data_set,

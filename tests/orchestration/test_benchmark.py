@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -14,14 +15,18 @@ from orchestration.cli import cmd_bench_all, main, parser
 from orchestration.page_benchmark import PageTiming, summarise
 from orchestration.pipeline_benchmark import (
     BYTES_PER_REQUEST_TARGET,
+    DEFAULT_SIZE,
+    FULL_SIZE,
     MODULE,
     Check,
+    GeneratedYear,
     StepRun,
     Storage,
     TableStorage,
     build_breakdown,
     bytes_per_request,
     format_table,
+    generate_year,
     ingest_checks,
     land_next_day,
     measure_storage,
@@ -232,10 +237,11 @@ def test_page_summary_is_the_median_and_95th_percentile():
 
 def test_bench_all_runs_the_default_size_unless_asked_for_the_full_one():
     default = parser().parse_args(["bench", "all"])
-    full = parser().parse_args(["bench", "all", "--full", "--keep", "/tmp/bench"])
+    full = parser().parse_args(["bench", "all", "--full", "--keep", "/tmp/bench", "--generated", "/tmp/year"])
 
     assert (default.handler, default.full, default.keep) == (cmd_bench_all, False, None)
-    assert (full.full, full.keep) == (True, "/tmp/bench")
+    assert default.generated is None
+    assert (full.full, full.keep, full.generated) == (True, "/tmp/bench", "/tmp/year")
 
 
 def test_bench_all_refuses_a_keep_folder_that_holds_something(tmp_path, capsys):
@@ -244,6 +250,40 @@ def test_bench_all_refuses_a_keep_folder_that_holds_something(tmp_path, capsys):
     assert main(["bench", "all", "--keep", str(tmp_path)]) == 2
     assert f"error: {tmp_path} is not empty: give --keep a new or empty folder" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["old.txt"]
+
+
+def _record_generated_year(folder, size, calls=190_000, tasks=5_000, seconds=27.5):
+    (folder / "landing").mkdir(parents=True)
+    key = {"calls_asked": size.calls, "days": 365, "end": "2026-10-31", "seed": 7}
+    (folder / "generated.json").write_text(
+        json.dumps(key | {"calls": calls, "tasks": tasks, "seconds": seconds})
+    )
+
+
+def test_a_generated_year_is_reused_by_a_run_of_the_same_size(tmp_path):
+    _record_generated_year(tmp_path, FULL_SIZE, calls=9_999_001)
+    said = []
+
+    year = generate_year(FULL_SIZE, tmp_path, said.append)
+
+    assert year == GeneratedYear(calls=9_999_001, tasks=5_000, seconds=27.5)
+    assert said == [f"1/5 Reusing the year generated in {tmp_path / 'landing'} (9,999,001 calls)."]
+
+
+def test_a_generated_year_of_another_size_is_refused(tmp_path):
+    _record_generated_year(tmp_path, DEFAULT_SIZE)
+
+    with pytest.raises(
+        ValueError, match=r"holds another generated year \(.*generated\.json\): give a new folder"
+    ):
+        generate_year(FULL_SIZE, tmp_path, lambda _line: None)
+
+
+def test_an_interrupted_generation_is_refused_rather_than_measured(tmp_path):
+    (tmp_path / "landing" / "litellm").mkdir(parents=True)
+
+    with pytest.raises(ValueError, match=r"holds files but no generated\.json: give a new or empty folder"):
+        generate_year(DEFAULT_SIZE, tmp_path, lambda _line: None)
 
 
 def test_a_step_runs_in_its_own_process_and_reports_what_it_loaded(paths):
