@@ -127,7 +127,7 @@ def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: b
             f"dbt build failed (exit code {code}); the published copy was left as it was. "
             f"Read the errors above, or the log in {paths.logs}."
         )
-    if every_unit_test_passed(paths):
+    if every_unit_test_passed(paths.dbt_target):
         record_unit_tests_passed(paths, fingerprint)
 
 

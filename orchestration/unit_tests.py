@@ -58,11 +58,11 @@ def skip_unit_tests_args() -> list[str]:
     return [arg for kind in sorted(excluded) for arg in ("--exclude-resource-type", kind)]
 
 
-def every_unit_test_passed(paths: DataPaths) -> bool:
-    """Whether the last dbt run on this data folder ran every unit test of its manifest, and all passed."""
+def every_unit_test_passed(target: Path) -> bool:
+    """Whether the dbt run that wrote the `target` folder ran every unit test of its manifest, all passing."""
     try:
-        manifest = json.loads((paths.dbt_target / "manifest.json").read_text())
-        results = json.loads((paths.dbt_target / "run_results.json").read_text())
+        manifest = json.loads((target / "manifest.json").read_text())
+        results = json.loads((target / "run_results.json").read_text())
     except FileNotFoundError:
         return False
     unit_tests = set(manifest.get("unit_tests", {}))

@@ -30,6 +30,13 @@ from orchestration.defs.retries import retry_when_busy
 from orchestration.export_raw import export_raw
 from orchestration.paths import DBT_PROJECT_DIR, DataPaths, data_paths
 from orchestration.spark import SPARK_TARGET, create_spark_sources
+from orchestration.unit_tests import (
+    every_unit_test_passed,
+    project_fingerprint,
+    record_unit_tests_passed,
+    skip_unit_tests_args,
+    unit_tests_passed_on,
+)
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on every load; elsewhere the manifest must exist, so parse once if it does not.
@@ -118,7 +125,18 @@ def aispend_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, d
     """Every dbt model, seed and test in one `dbt build` on the run's target; the daily marts rebuild
     the partition's days. On Spark the raw layer is exported and registered as sources first."""
     _warehouse_free(context)
+    paths = data_paths()
     if dbt_target.is_spark:
-        prepare_spark(data_paths(), context.log.info)
+        prepare_spark(paths, context.log.info)
     args = build_args(dbt_target.target, rebuild_vars(context.partition_time_window))
-    yield from dbt.cli(args, context=context).stream()
+    # On DuckDB, unit tests that passed on this code before are left out (see `unit_tests`); Spark
+    # runs them every time, as their passing on DuckDB says nothing of Spark's SQL.
+    fingerprint = project_fingerprint()
+    on_duckdb = not dbt_target.is_spark
+    if on_duckdb and unit_tests_passed_on(paths, fingerprint):
+        context.log.info("dbt unit tests left out: they passed on this project's code before.")
+        args += skip_unit_tests_args()
+    invocation = dbt.cli(args, context=context)
+    yield from invocation.stream()
+    if on_duckdb and not context.is_subset and every_unit_test_passed(invocation.target_path):
+        record_unit_tests_passed(paths, fingerprint)

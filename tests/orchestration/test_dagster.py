@@ -27,6 +27,7 @@ from orchestration.defs.dbt import (
 from orchestration.defs.publish import serving_copy
 from orchestration.defs.retries import backoff_seconds
 from orchestration.defs.schedules import daily_schedule, failure_record, landing_sensor
+from orchestration.unit_tests import project_fingerprint, record_unit_tests_passed, unit_tests_passed_on
 from tests.conftest import land, query
 from tests.orchestration.test_validation import _sample_rows, bad_rows, land_rows
 
@@ -128,6 +129,8 @@ def test_a_bad_file_fails_the_job_and_leaves_a_record_and_the_corrected_rerun_bu
     # With no run config the build stays on DuckDB, named explicitly.
     rebuild = json.dumps(rebuild_vars(PARTITION_WINDOW))
     assert dbt_calls == [["build", "--target", "duckdb", "--vars", rebuild]]
+    # The whole build passed its unit tests: the next leaves them out until the code changes.
+    assert unit_tests_passed_on(paths, project_fingerprint())
 
 
 def test_sensor_requests_a_run_for_the_newest_partition_only_when_files_land_or_change(paths):
@@ -166,7 +169,7 @@ def test_a_busy_warehouse_is_retried_with_exponential_backoff(retry, seconds):
 
 
 @pytest.fixture
-def steps(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+def steps(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple]:
     """What the dbt assets did, in order, with the Spark steps and dbt itself replaced by recorders."""
     done: list[tuple] = []
 
@@ -180,7 +183,7 @@ def steps(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
 
     def cli(_resource, args, context=None):
         done.append(("dbt", *args))
-        return SimpleNamespace(stream=lambda: iter(()))
+        return SimpleNamespace(stream=lambda: iter(()), target_path=tmp_path / "no-run-results")
 
     monkeypatch.setattr(dbt_defs, "export_raw", export_raw)
     monkeypatch.setattr(dbt_defs, "create_spark_sources", create_spark_sources)
@@ -199,8 +202,21 @@ def _run_dbt_assets(run_config: dict) -> dg.ExecuteInProcessResult:
     )
 
 
+def test_a_duckdb_run_leaves_out_the_unit_tests_that_passed_on_this_code(paths, steps):
+    record_unit_tests_passed(paths, project_fingerprint())
+
+    assert _run_dbt_assets({}).success
+
+    rebuild = json.dumps(rebuild_vars(PARTITION_WINDOW))
+    assert steps == [
+        ("dbt", "build", "--target", "duckdb", "--vars", rebuild, "--exclude-resource-type", "unit_test")
+    ]
+
+
 def test_a_spark_run_exports_and_registers_the_raw_layer_before_it_builds_on_spark(paths, steps):
     spark = {"resources": {"dbt_target": {"config": {"target": "spark"}}}}
+    # Passing on DuckDB says nothing of Spark: its unit tests run whatever DuckDB's record says.
+    record_unit_tests_passed(paths, project_fingerprint())
 
     assert _run_dbt_assets(spark).success
 

@@ -66,16 +66,16 @@ def _write_run(paths, statuses: dict[str, str]) -> None:
 
 
 def test_every_unit_test_passed_only_when_each_of_the_manifest_ran_and_passed(paths):
-    assert not every_unit_test_passed(paths)  # no build yet
+    assert not every_unit_test_passed(paths.dbt_target)  # no build yet
 
     _write_run(paths, dict.fromkeys(UNIT_TESTS, "pass"))
-    assert every_unit_test_passed(paths)
+    assert every_unit_test_passed(paths.dbt_target)
 
     _write_run(paths, {UNIT_TESTS[0]: "pass", UNIT_TESTS[1]: "fail"})
-    assert not every_unit_test_passed(paths)
+    assert not every_unit_test_passed(paths.dbt_target)
 
     _write_run(paths, {UNIT_TESTS[0]: "pass"})  # the other was excluded
-    assert not every_unit_test_passed(paths)
+    assert not every_unit_test_passed(paths.dbt_target)
 
 
 @pytest.fixture
