@@ -69,3 +69,9 @@ def run_dbt(
     for line in process.stdout:
         echo(line.rstrip("\n"))
     return process.wait()
+
+
+def remove_build_scratch(paths: DataPaths) -> None:
+    """Remove the intermediate models' tables once a build passed (a failed one leaves them to inspect)."""
+    for file in (paths.build_scratch, Path(f"{paths.build_scratch}.wal")):
+        file.unlink(missing_ok=True)

@@ -33,6 +33,11 @@ class DataPaths:
         return self.root / "serving.duckdb"
 
     @property
+    def build_scratch(self) -> Path:
+        """The intermediate models' tables while dbt builds (profiles.yml attaches it); removed after."""
+        return self.root / "build-scratch.duckdb"
+
+    @property
     def docs(self) -> Path:
         """dbt's generated docs of the warehouse: lineage, models and columns."""
         return self.root / "docs"

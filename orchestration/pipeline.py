@@ -12,7 +12,7 @@ from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing
 from ingest.price_catalogue import load_catalogue
 from ingest.registry import SOURCES
 from ingest.warehouse import prepare
-from orchestration.dbt import run_dbt
+from orchestration.dbt import remove_build_scratch, run_dbt
 from orchestration.paths import DataPaths
 from orchestration.publish import Published, publish
 from orchestration.unit_tests import (
@@ -125,8 +125,10 @@ def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: b
     if code != 0:
         raise PipelineError(
             f"dbt build failed (exit code {code}); the published copy was left as it was. "
-            f"Read the errors above, or the log in {paths.logs}."
+            f"Read the errors above, or the log in {paths.logs}; the intermediate tables are "
+            f"in {paths.build_scratch} until the next build passes."
         )
+    remove_build_scratch(paths)
     if every_unit_test_passed(paths.dbt_target):
         record_unit_tests_passed(paths, fingerprint)
 

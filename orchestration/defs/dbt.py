@@ -25,7 +25,7 @@ from filelock import FileLock
 from pydantic import Field
 
 from orchestration import pipeline
-from orchestration.dbt import TARGET_VARIABLE, dbt_executable, run_dbt
+from orchestration.dbt import TARGET_VARIABLE, dbt_executable, remove_build_scratch, run_dbt
 from orchestration.defs.retries import retry_when_busy
 from orchestration.export_raw import export_raw
 from orchestration.paths import DBT_PROJECT_DIR, DataPaths, data_paths
@@ -138,5 +138,6 @@ def aispend_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, d
         args += skip_unit_tests_args()
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
+    remove_build_scratch(paths)
     if on_duckdb and not context.is_subset and every_unit_test_passed(invocation.target_path):
         record_unit_tests_passed(paths, fingerprint)

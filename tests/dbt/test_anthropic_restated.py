@@ -72,7 +72,7 @@ def test_restated_pulls_replace_older_deliveries_and_keep_their_lineage(built):
         built.warehouse,
         "select bucket_date, workspace_id, model, service_tier, uncached_input_tokens, cache_read_tokens, "
         "cache_write_tokens, output_tokens, source_file "
-        "from intermediate.int_anthropic_usage_bucket_results_deduplicated order by all",
+        "from build_scratch.intermediate.int_anthropic_usage_bucket_results_deduplicated order by all",
     )
     assert [row[:8] for row in usage] == [
         (AUG_1, "default", "claude-haiku-4-5", "batch", 900, 0, 0, 250),
@@ -93,7 +93,8 @@ def test_restated_pulls_replace_older_deliveries_and_keep_their_lineage(built):
     costs = query(
         built.warehouse,
         "select bucket_date, workspace_id, description, amount_cents, billed_cost, billing_currency "
-        "from intermediate.int_anthropic_costs_cost_items_deduplicated where bucket_date <> ? order by all",
+        "from build_scratch.intermediate.int_anthropic_costs_cost_items_deduplicated "
+        "where bucket_date <> ? order by all",
         [AUG_4],
     )
     cache_write = "Claude Haiku 4.5 Usage - Input Tokens (Cache Write 5m)"
@@ -110,7 +111,8 @@ def test_restated_pulls_replace_older_deliveries_and_keep_their_lineage(built):
         built.warehouse,
         "select coalesce(actor_email, actor_api_key_name), model, output_tokens, estimated_cost, "
         "num_sessions, source_file "
-        "from intermediate.int_anthropic_usage_claude_code_model_breakdowns_deduplicated order by all",
+        "from build_scratch.intermediate.int_anthropic_usage_claude_code_model_breakdowns_deduplicated "
+        "order by all",
     )
     assert claude_code == [
         ("ci-claude-code", "claude-sonnet-4-20250514", 800, Decimal("0.125"), 4,
@@ -129,7 +131,7 @@ def test_a_restatement_that_shrinks_a_days_total_replaces_it_exactly_and_keeps_t
     day = query(
         built.warehouse,
         "select count(*), sum(billed_cost), min(source_file), max(source_file) "
-        "from intermediate.int_anthropic_costs_cost_items_deduplicated where bucket_date = ?",
+        "from build_scratch.intermediate.int_anthropic_costs_cost_items_deduplicated where bucket_date = ?",
         [AUG_4],
     )
     # 80.5 + 950.2512345 cents, to the last digit: the newer, smaller delivery alone.
@@ -143,5 +145,5 @@ def test_a_restatement_that_shrinks_a_days_total_replaces_it_exactly_and_keeps_t
     assert query(
         built.warehouse,
         "select count(*) = count(distinct cost_item_id) "
-        "from intermediate.int_anthropic_costs_cost_items_deduplicated",
+        "from build_scratch.intermediate.int_anthropic_costs_cost_items_deduplicated",
     ) == [(True,)]

@@ -64,7 +64,8 @@ def test_a_whole_month_of_seat_days_costs_exactly_the_monthly_prices(built):
     charges = query(
         paths.warehouse,
         "select tool_id, count(*), sum(seat_days), sum(billed_cost), min(billed_cost), max(billed_cost) "
-        "from intermediate.int_seat_charges_monthly where charge_month_start = date '2026-06-01' "
+        "from build_scratch.intermediate.int_seat_charges_monthly "
+        "where charge_month_start = date '2026-06-01' "
         "group by tool_id order by tool_id",
     )
     assert charges == [
@@ -74,7 +75,7 @@ def test_a_whole_month_of_seat_days_costs_exactly_the_monthly_prices(built):
     # 18 to 31 May is 14 of May's 31 days: 19 x 14 / 31 = 8.58064516129... for each Copilot seat.
     assert query(
         paths.warehouse,
-        "select distinct billed_cost, seat_days from intermediate.int_seat_charges_monthly "
+        "select distinct billed_cost, seat_days from build_scratch.intermediate.int_seat_charges_monthly "
         "where charge_month_start = date '2026-05-01' and tool_id = 'github_copilot'",
     ) == [(Decimal("8.5806451613"), 14)]
 
@@ -125,7 +126,8 @@ def test_seats_follow_their_holders_team_moves(built):
     ]
     assert query(
         paths.warehouse,
-        "select charge_month_start, team_id, holder_id, seat_days from intermediate.int_seat_charges_monthly "
+        "select charge_month_start, team_id, holder_id, seat_days "
+        "from build_scratch.intermediate.int_seat_charges_monthly "
         "where person_id = 'p015' order by 1",
     ) == [
         (date(2026, 5, 1), "data", "ohorvat-nw", 14),
@@ -138,10 +140,12 @@ def test_an_incremental_run_after_new_listings_equals_a_full_rebuild(built):
     paths, tmp_path = built
     generate(paths.landing, days=21, end=date(2026, 8, 5), requests_per_day=20)
     pipeline.ingest(paths)
-    _dbt("run", paths, tmp_path, ["--select", "fct_seat_days"])
+    _dbt("run", paths, tmp_path, ["--select", "+fct_seat_days"])
     columns = "seat_day_id, team_id, person_id, is_active_28d, snapshot_date, daily_cost, currency"
     incremental = query(paths.warehouse, f"select {columns} from marts.fct_seat_days order by 1")
-    rebuilt = query(paths.warehouse, f"select {columns} from intermediate.int_seat_days_expanded order by 1")
+    rebuilt = query(
+        paths.warehouse, f"select {columns} from build_scratch.intermediate.int_seat_days_expanded order by 1"
+    )
     assert incremental == rebuilt
     # July is now whole: its seat-days add up to every seat's monthly price.
     july = query(

@@ -86,7 +86,7 @@ def test_a_copilot_listing_fetched_again_the_same_day_replaces_the_earlier_one(b
         built,
         "select snapshot_date, count(*), count(*) filter (where is_assignee_deleted), "
         "count(*) filter (where assignee_login = 'octocat') "
-        "from intermediate.int_copilot_seats_seats_deduplicated group by 1 order by 1",
+        "from build_scratch.intermediate.int_copilot_seats_seats_deduplicated group by 1 order by 1",
     ) == [(date(2026, 5, 4), 3, 1, 0), (date(2026, 5, 11), 3, 0, 1)]
 
 
@@ -95,7 +95,8 @@ def test_copilot_times_with_offsets_are_utc_in_the_warehouse(built):
     assert query(
         built,
         "select assignee_login, last_activity_at, seat_created_at "
-        "from intermediate.int_copilot_seats_seats_deduplicated where snapshot_date = '2026-05-11' "
+        "from build_scratch.intermediate.int_copilot_seats_seats_deduplicated "
+        "where snapshot_date = '2026-05-11' "
         "and last_activity_at is not null order by 1",
     ) == [
         ("monalisa", datetime(2026, 5, 11, 6, 5), datetime(2025, 11, 20, 9, 15)),
@@ -108,7 +109,7 @@ def test_an_m365_report_downloaded_again_replaces_the_earlier_copy(built):
         built,
         "select count(*), count(*) filter (where is_active_in_period), "
         "count(*) filter (where user_principal_name like 'ben.%') "
-        "from intermediate.int_m365_copilot_users_deduplicated",
+        "from build_scratch.intermediate.int_m365_copilot_users_deduplicated",
     ) == [(3, 2, 0)]
 
 
@@ -116,7 +117,7 @@ def test_a_corrected_seat_listing_replaces_only_its_tools_seats_of_that_day(buil
     assert query(
         built,
         "select tool_id, count(*), sum(monthly_price), max(currency) "
-        "from intermediate.int_seats_seats_deduplicated group by 1 order by 1",
+        "from build_scratch.intermediate.int_seats_seats_deduplicated group by 1 order by 1",
     ) == [
         ("chatgpt_enterprise", 1, Decimal("60"), "USD"),
         ("claude_team", 1, Decimal("25.5"), "EUR"),
@@ -127,11 +128,14 @@ def test_a_corrected_seat_listing_replaces_only_its_tools_seats_of_that_day(buil
 
 def test_the_newest_reference_file_replaces_the_older_one_entirely(built):
     assert query(
-        built, "select team_id, team_name from intermediate.int_reference_teams_deduplicated order by 1"
+        built,
+        "select team_id, team_name "
+        "from build_scratch.intermediate.int_reference_teams_deduplicated order by 1",
     ) == [("platform", "Platform Engineering"), ("support", "Customer Support")]
     assert query(
         built,
-        "select person_id, team_id, valid_from, valid_to from intermediate.int_reference_people_deduplicated "
+        "select person_id, team_id, valid_from, valid_to "
+        "from build_scratch.intermediate.int_reference_people_deduplicated "
         "where person_id in ('p004', 'p018') order by 1, 3 nulls first",
     ) == [
         ("p004", "engineering", None, date(2026, 5, 1)),

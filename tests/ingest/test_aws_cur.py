@@ -218,7 +218,8 @@ def test_the_restated_model_counts_each_dollar_and_token_once(paths, tmp_path):
         paths.warehouse,
         "select token_type, model_name, sum(token_count), sum(unblended_cost_usd), min(team_tag), "
         "min(iam_principal_arn), count(distinct delivery_id) "
-        "from intermediate.int_aws_cur_line_items_deduplicated group by all order by 1 nulls first",
+        "from build_scratch.intermediate.int_aws_cur_line_items_deduplicated "
+        "group by all order by 1 nulls first",
     ) == [
         (None, None, None, Decimal("0.046"), None, None, 1),
         ("output", "Claude4.5Sonnet", 14_000, Decimal("0.231"), "platform", company.BEDROCK_PRINCIPAL, 1),

@@ -153,7 +153,7 @@ def test_the_restated_model_counts_each_dollar_and_token_once(paths, tmp_path):
         paths.warehouse,
         "select token_type, model_name, pricing_unit, sum(token_count), sum(billed_cost), "
         "min(list_price_per_mtok), min(team_tag), min(invoice_id) "
-        "from intermediate.int_focus_charges_deduplicated group by all order by 1",
+        "from build_scratch.intermediate.int_focus_charges_deduplicated group by all order by 1",
     ) == [
         ("output", "gpt 4.1", "1000 Tokens", 15_000, Decimal("0.12"), Decimal(8), "data", "G000123456"),
         ("uncached_input", "gpt 4.1", "1000000 Tokens", 170_000, Decimal("0.34"), Decimal(2), "data",

@@ -141,7 +141,7 @@ def test_the_intermediate_and_staging_models_count_each_dollar_once(paths, tmp_p
         paths.warehouse,
         "select count(*), sum(billed_cost), min(billing_currency), max(billing_currency), "
         "sum(billed_tokens), min(bucket_date), max(bucket_date) "
-        "from intermediate.int_openai_costs_line_items_deduplicated",
+        "from build_scratch.intermediate.int_openai_costs_line_items_deduplicated",
     ) == [(13, RESTATED_TOTAL, "USD", "USD", 209_346, date(2026, 10, 30), date(2026, 11, 1))]
 
 

@@ -172,7 +172,7 @@ def test_the_intermediate_model_keeps_the_newest_delivery(paths, tmp_path):
         paths.warehouse,
         "select count(*), sum(input_tokens_total), sum(cache_read_tokens), sum(uncached_input_tokens), "
         "sum(output_tokens), sum(model_request_count), count(distinct source_file) "
-        "from intermediate.int_openai_usage_bucket_results_deduplicated",
+        "from build_scratch.intermediate.int_openai_usage_bucket_results_deduplicated",
     )
     # The export was loaded last: it restates both of its days.
     assert rows == [(*RESTATED, 1)]

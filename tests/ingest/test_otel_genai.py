@@ -301,12 +301,12 @@ def test_a_reexported_span_counts_once_and_the_newest_export_wins(tmp_path, path
         paths.warehouse,
         "select count(*), sum(uncached_input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), "
         "sum(output_tokens), sum(reasoning_tokens), max(service_version) filter (where span_id = "
-        "'eee19b7ec3c1b174') from intermediate.int_otel_genai_model_calls_deduplicated",
+        "'eee19b7ec3c1b174') from build_scratch.intermediate.int_otel_genai_model_calls_deduplicated",
     ) == [(5, 15500, 3000, 4500, 2200, 200, "2.14.1")]
     assert query(
         paths.warehouse,
         "select provider, model, started_at::varchar, is_success, task_id, attempt "
-        "from intermediate.int_otel_genai_model_calls_deduplicated order by started_at",
+        "from build_scratch.intermediate.int_otel_genai_model_calls_deduplicated order by started_at",
     ) == [
         ("openai", "gpt-4.1", "2026-03-02 09:20:46.847371", True, "kb-1", 1),
         ("openai", "gpt-5.6-terra", "2026-03-02 10:20:00", True, "kb-2", 1),

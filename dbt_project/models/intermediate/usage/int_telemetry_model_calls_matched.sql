@@ -33,19 +33,31 @@ list_prices as (
 
 ),
 
-gateway_request_ids as (
+{#-
+    The calls the gateway logged, found by joining the calls (millions) to the gateway's requests
+    (tens of millions) and keeping the distinct matches: the calls are the join's smaller side, so
+    no set of every request id is ever held in memory.
+-#}
+response_id_matches as (
 
-    select distinct request_id from gateway_requests
+    select distinct calls.response_id
+    from calls
+    inner join gateway_requests
+        on calls.response_id = gateway_requests.request_id
 
 ),
 
-gateway_attempts as (
+attempt_matches as (
 
     select distinct
-        task_id,
-        attempt
-    from gateway_requests
-    where task_id is not null and attempt is not null
+        calls.task_id,
+        calls.attempt
+    from calls
+    inner join gateway_requests
+        on
+            calls.task_id = gateway_requests.task_id
+            and calls.attempt = gateway_requests.attempt
+    where calls.response_id is null
 
 ),
 
@@ -55,17 +67,17 @@ matched as (
         calls.*,
         coalesce(calls.response_model, calls.request_model, calls.model) as source_model,
         case
-            when gateway_request_ids.request_id is not null then 'response_id'
-            when gateway_attempts.task_id is not null then 'task_attempt'
+            when response_id_matches.response_id is not null then 'response_id'
+            when attempt_matches.task_id is not null then 'task_attempt'
         end as gateway_match
     from calls
-    left join gateway_request_ids
-        on calls.response_id = gateway_request_ids.request_id
-    left join gateway_attempts
+    left join response_id_matches
+        on calls.response_id = response_id_matches.response_id
+    left join attempt_matches
         on
             calls.response_id is null
-            and calls.task_id = gateway_attempts.task_id
-            and calls.attempt = gateway_attempts.attempt
+            and calls.task_id = attempt_matches.task_id
+            and calls.attempt = attempt_matches.attempt
 
 ),
 
