@@ -4,12 +4,15 @@
     span (trace_id, span_id) can arrive in several exports: that pair is the restatement unit, and
     the newest load wins (within one file, the later line). Agent and tool spans are left out:
     their token counts total the model calls beneath them.
+
+    The span is both the restatement unit and the row, so one ranking over (load time, line)
+    picks the newest load's last line; latest_export would read the spans twice.
 -#}
 with
 
-restated as (
+calls as (
 
-    {{ latest_export(ref('stg_otel_genai__model_calls'), ['trace_id', 'span_id']) }}
+    select * from {{ ref('stg_otel_genai__model_calls') }}
 
 ),
 
@@ -19,9 +22,9 @@ ranked as (
         *,
         row_number() over (
             partition by trace_id, span_id
-            order by source_row_number desc
+            order by _loaded_at desc, source_row_number desc
         ) as copy_rank
-    from restated
+    from calls
 
 ),
 

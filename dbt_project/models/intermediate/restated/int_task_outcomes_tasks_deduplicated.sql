@@ -3,12 +3,15 @@
     outcome changes (resolved, then escalated two days later), so the restatement unit is the
     task: the newest load that delivered a task_id wins, and the earlier exports stay in the raw
     table. Should one file list a task twice, its later line wins (exports are written in order).
+
+    The task is both the restatement unit and the row, so one ranking over (load time, line)
+    picks the newest load's last line; latest_export would read the tasks twice.
 -#}
 with
 
-restated as (
+tasks as (
 
-    {{ latest_export(ref('stg_task_outcomes__tasks'), ['task_id']) }}
+    select * from {{ ref('stg_task_outcomes__tasks') }}
 
 ),
 
@@ -16,8 +19,11 @@ ranked as (
 
     select
         *,
-        row_number() over (partition by task_id order by source_row_number desc) as copy_rank
-    from restated
+        row_number() over (
+            partition by task_id
+            order by _loaded_at desc, source_row_number desc
+        ) as copy_rank
+    from tasks
 
 ),
 

@@ -6,6 +6,10 @@
     `is_seen_by_gateway`: the gateway already counts it, and counting it again would count it twice.
     The call's list cost is its tokens at the catalogue's list price of the call's day (standard
     rate: a span does not say whether a call was batched).
+
+    The matches are found by joining the calls (millions) to the gateway's requests (tens of
+    millions) and keeping the distinct matched keys: the calls are the join's smaller side, so no set
+    of every request id is held in memory (which ran out of it on 10 million requests).
 -#}
 with
 
@@ -33,11 +37,6 @@ list_prices as (
 
 ),
 
-{#-
-    The calls the gateway logged, found by joining the calls (millions) to the gateway's requests
-    (tens of millions) and keeping the distinct matches: the calls are the join's smaller side, so
-    no set of every request id is ever held in memory.
--#}
 response_id_matches as (
 
     select distinct calls.response_id
