@@ -34,7 +34,7 @@ class DataPaths:
 
     @property
     def build_scratch(self) -> Path:
-        """The intermediate models' tables while dbt builds (profiles.yml attaches it); removed after."""
+        """The intermediate models' tables during a build (attached in profiles.yml); gone once it passed."""
         return self.root / "build-scratch.duckdb"
 
     @property
