@@ -25,6 +25,7 @@ from orchestration.pipeline_benchmark import (
     TableStorage,
     build_breakdown,
     bytes_per_request,
+    disk_needed,
     format_table,
     generate_year,
     ingest_checks,
@@ -268,6 +269,11 @@ def test_a_generated_year_is_reused_by_a_run_of_the_same_size(tmp_path):
 
     assert year == GeneratedYear(calls=9_999_001, tasks=5_000, seconds=27.5)
     assert said == [f"1/5 Reusing the year generated in {tmp_path / 'landing'} (9,999,001 calls)."]
+
+
+def test_a_reused_year_needs_no_disk_for_its_landed_files():
+    assert disk_needed(FULL_SIZE) == 10_000_000 * 3_200 + 2_000_000 * 2_500
+    assert disk_needed(FULL_SIZE, year_generated=True) == 10_000_000 * 700 + 2_000_000 * 2_500
 
 
 def test_a_generated_year_of_another_size_is_refused(tmp_path):
