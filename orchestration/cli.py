@@ -444,7 +444,7 @@ def parser() -> argparse.ArgumentParser:
         "--generated",
         metavar="DIR",
         help="generate the year into DIR and keep it there, or reuse the year a run with the same size "
-        "generated there (the full size takes about 20 minutes to generate)",
+        "generated there (the full size takes about 10 minutes to generate)",
     )
     all_bench.set_defaults(handler=cmd_bench_all)
     return root

@@ -15,13 +15,7 @@ from ingest.warehouse import prepare
 from orchestration.dbt import remove_build_scratch, run_dbt
 from orchestration.paths import DataPaths
 from orchestration.publish import Published, publish
-from orchestration.unit_tests import (
-    every_unit_test_passed,
-    project_fingerprint,
-    record_unit_tests_passed,
-    skip_unit_tests_args,
-    unit_tests_passed_on,
-)
+from orchestration.unit_tests import remember_unit_tests, unit_test_args
 from orchestration.validation import BlockedFile, Validation, blocked_files, describe, validate_new_loads
 
 # DuckDB's own limit for the loader; with Python and Arrow buffers the process stays under 1 GB.
@@ -116,12 +110,8 @@ def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: b
     """
     if not paths.warehouse.exists():
         raise PipelineError(f"no warehouse at {paths.warehouse}: run `aispend ingest` first")
-    fingerprint = project_fingerprint()
-    extra = ["--full-refresh"] if full_refresh else []
-    if unit_tests_passed_on(paths, fingerprint):
-        echo("dbt unit tests: left out, they passed on this project's code before (any change runs them).")
-        extra += skip_unit_tests_args()
-    code = run_dbt("build", paths, extra, echo=echo)
+    fingerprint, unit_tests = unit_test_args(paths, echo)
+    code = run_dbt("build", paths, (["--full-refresh"] if full_refresh else []) + unit_tests, echo=echo)
     if code != 0:
         raise PipelineError(
             f"dbt build failed (exit code {code}); the published copy was left as it was. "
@@ -129,8 +119,7 @@ def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: b
             f"in {paths.build_scratch} until the next build passes."
         )
     remove_build_scratch(paths)
-    if every_unit_test_passed(paths.dbt_target):
-        record_unit_tests_passed(paths, fingerprint)
+    remember_unit_tests(paths, fingerprint, paths.dbt_target)
 
 
 def file_statuses_of(paths: DataPaths) -> list[dict]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from orchestration.paths import DBT_PROJECT_DIR, DataPaths
 _NOT_CODE = {"target", "logs", ".user.yml"}
 _VERSIONED = ("dbt-core", "dbt-duckdb", "duckdb")
 EXCLUDED_VARIABLE = "DBT_EXCLUDE_RESOURCE_TYPES"
+LEFT_OUT = "dbt unit tests: left out, they passed on this project's code before (any change runs them)."
 
 
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -75,3 +77,18 @@ def record_unit_tests_passed(paths: DataPaths, fingerprint: str) -> None:
     record = _record(paths)
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(fingerprint + "\n")
+
+
+def unit_test_args(paths: DataPaths, say: Callable[[str], None]) -> tuple[str, list[str]]:
+    """The project's fingerprint, and the dbt arguments leaving out unit tests that passed on it here."""
+    fingerprint = project_fingerprint()
+    if not unit_tests_passed_on(paths, fingerprint):
+        return fingerprint, []
+    say(LEFT_OUT)
+    return fingerprint, skip_unit_tests_args()
+
+
+def remember_unit_tests(paths: DataPaths, fingerprint: str, target: Path) -> None:
+    """After a passing build: record `fingerprint` if the run that wrote `target` passed every unit test."""
+    if every_unit_test_passed(target):
+        record_unit_tests_passed(paths, fingerprint)

@@ -30,13 +30,7 @@ from orchestration.defs.retries import retry_when_busy
 from orchestration.export_raw import export_raw
 from orchestration.paths import DBT_PROJECT_DIR, DataPaths, data_paths
 from orchestration.spark import SPARK_TARGET, create_spark_sources
-from orchestration.unit_tests import (
-    every_unit_test_passed,
-    project_fingerprint,
-    record_unit_tests_passed,
-    skip_unit_tests_args,
-    unit_tests_passed_on,
-)
+from orchestration.unit_tests import remember_unit_tests, unit_test_args
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on every load; elsewhere the manifest must exist, so parse once if it does not.
@@ -131,13 +125,9 @@ def aispend_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, d
     args = build_args(dbt_target.target, rebuild_vars(context.partition_time_window))
     # On DuckDB, unit tests that passed on this code before are left out (see `unit_tests`); Spark
     # runs them every time, as their passing on DuckDB says nothing of Spark's SQL.
-    fingerprint = project_fingerprint()
-    on_duckdb = not dbt_target.is_spark
-    if on_duckdb and unit_tests_passed_on(paths, fingerprint):
-        context.log.info("dbt unit tests left out: they passed on this project's code before.")
-        args += skip_unit_tests_args()
-    invocation = dbt.cli(args, context=context)
+    fingerprint, unit_tests = ("", []) if dbt_target.is_spark else unit_test_args(paths, context.log.info)
+    invocation = dbt.cli(args + unit_tests, context=context)
     yield from invocation.stream()
     remove_build_scratch(paths)
-    if on_duckdb and not context.is_subset and every_unit_test_passed(invocation.target_path):
-        record_unit_tests_passed(paths, fingerprint)
+    if fingerprint and not context.is_subset:
+        remember_unit_tests(paths, fingerprint, invocation.target_path)

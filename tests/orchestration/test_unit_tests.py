@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from orchestration import pipeline
+from orchestration import pipeline, unit_tests
 from orchestration.paths import DBT_PROJECT_DIR
 from orchestration.unit_tests import every_unit_test_passed, project_fingerprint, skip_unit_tests_args
 
@@ -121,7 +121,7 @@ def test_changed_code_runs_the_unit_tests_again(paths, fake_dbt, monkeypatch):
     builds, _outcome = fake_dbt
     pipeline.build(paths, echo=lambda _line: None)
 
-    monkeypatch.setattr(pipeline, "project_fingerprint", lambda: "the code after an edit")
+    monkeypatch.setattr(unit_tests, "project_fingerprint", lambda: "the code after an edit")
     pipeline.build(paths, echo=lambda _line: None)
     pipeline.build(paths, echo=lambda _line: None)
 
