@@ -30,14 +30,17 @@
 {%- endmacro -%}
 
 {#-
-    Days holding rows of `relation` loaded after the newest load this model has seen, and every day
-    of the rebuild window (see `in_rebuild_window`).
+    Days holding rows of `relation` loaded after the newest load this model has seen (the largest
+    `seen_column` of its table; every load when the table is empty), and every day of the rebuild
+    window (see `in_rebuild_window`).
 -#}
-{%- macro days_with_new_rows(relation, day_column, loaded_at_column='_loaded_at') -%}
+{%- macro days_with_new_rows(relation, day_column, loaded_at_column='_loaded_at', seen_column='last_loaded_at') -%}
     select distinct {{ day_column }}
     from {{ relation }}
     where
-        {{ loaded_at_column }} > (select max(last_loaded_at) from {{ this }})
+        {{ loaded_at_column }} > coalesce(
+            (select max({{ seen_column }}) from {{ this }}), cast('1900-01-01' as timestamp)
+        )
         {{ in_rebuild_window(day_column) }}
 {%- endmacro -%}
 
@@ -68,4 +71,30 @@
         {%- endif %}
         {%- endfor %}
     ) as loads
+{%- endmacro -%}
+
+{#-
+    The database of an intermediate model kept between builds because it is rebuilt by day: on
+    DuckDB the warehouse (the other intermediate tables go to the build's scratch database, removed
+    once a build passed; see dbt_project.yml); elsewhere the adapter's default.
+-#}
+{%- macro kept_between_builds() -%}
+    {{ return(target.database if target.type == 'duckdb' else none) }}
+{%- endmacro -%}
+
+{#-
+    Intermediate models were views in the warehouse before they became build tables: a warehouse
+    built then keeps no stale copy of them. The warehouse's intermediate tables (kept between builds)
+    stay.
+-#}
+{%- macro drop_intermediate_views() -%}
+    {%- if target.type == 'duckdb' and execute -%}
+        {%- set views = run_query(
+            "select view_name from duckdb_views() where not internal and database_name = '"
+            ~ target.database ~ "' and schema_name = 'intermediate'"
+        ) -%}
+        {%- for view_name in views.columns[0].values() -%}
+            {%- do run_query('drop view ' ~ target.database ~ '.intermediate.' ~ view_name) -%}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro -%}

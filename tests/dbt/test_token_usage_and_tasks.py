@@ -43,14 +43,14 @@ def test_call_priced_tasks_cost_exactly_the_list_cost_of_their_calls(demo_paths)
         f"""
         select
             (select sum(model_cost_usd) from {TASKS} where cost_basis = 'call_priced'),
-            (select sum(list_cost_usd) from build_scratch.intermediate.int_gateway_requests_allocated
+            (select sum(list_cost_usd) from intermediate.int_gateway_requests_allocated
              where task_id is not null)
-            + (select sum(list_cost_usd) from build_scratch.intermediate.int_telemetry_model_calls_matched
+            + (select sum(list_cost_usd) from intermediate.int_telemetry_model_calls_matched
                where task_id is not null and not is_seen_by_gateway),
             (select sum(attempts) from {TASKS}),
-            (select count(*) from build_scratch.intermediate.int_gateway_requests_allocated
+            (select count(*) from intermediate.int_gateway_requests_allocated
              where task_id is not null)
-            + (select count(*) from build_scratch.intermediate.int_telemetry_model_calls_matched
+            + (select count(*) from intermediate.int_telemetry_model_calls_matched
                where task_id is not null and not is_seen_by_gateway)
         """,
     )
@@ -109,7 +109,7 @@ def test_gateway_plus_unseen_telemetry_counts_every_logged_call_once(demo_paths)
         """
         select
             (select count(*) from build_scratch.intermediate.int_gateway_requests_deduplicated),
-            (select count(*) from build_scratch.intermediate.int_gateway_requests_allocated
+            (select count(*) from intermediate.int_gateway_requests_allocated
              where workflow_id = 'kb_answer'),
             (select count(*) from build_scratch.intermediate.int_otel_genai_model_calls_deduplicated
              where provider = 'bedrock')

@@ -82,33 +82,45 @@ def test_a_request_exported_twice_is_counted_once(paths):
     ]
 
 
-INCREMENTAL_MARTS = {
-    "marts.fct_daily_gateway_spend": "daily_spend_id",
-    "marts.fct_token_usage": "usage_id",
-    "marts.fct_seat_days": "seat_day_id",
+# The models rebuilt by day: each one's key, and the column that says when its rows were built
+# (which a full refresh sets anew on every row).
+INCREMENTAL_MODELS = {
+    "marts.fct_daily_gateway_spend": ("daily_spend_id", "last_loaded_at"),
+    "marts.fct_token_usage": ("usage_id", "last_loaded_at"),
+    "marts.fct_seat_days": ("seat_day_id", "last_loaded_at"),
+    "intermediate.int_gateway_requests_allocated": ("request_id", "reference_loaded_at"),
+    "intermediate.int_telemetry_model_calls_matched": ("model_call_id", "gateway_loaded_at"),
 }
 
 
 def test_an_incremental_run_equals_a_full_refresh(paths):
     # Three weeks, then two more days land: new days, restated buckets of the day before, a
     # re-delivered bill that no longer bills a day the first run saw, and a credentials file that
-    # moves a key to another team a week back.
-    # Models and seeds only, and only the three marts with what they read: the whole project's
-    # models and tests are built and tested elsewhere.
+    # moves a key to another team a week back. The gateway's log of the last day lands a run
+    # later than that day's traces, so its traced calls become seen by the gateway then.
+    # Models and seeds only, and only the incremental models with what they read: the whole
+    # project's models and tests are built and tested elsewhere.
     end = date(2026, 9, 20)
+    last_day = end + timedelta(days=2)
     generate(paths.landing, days=21, requests_per_day=150, end=end)
-    _ingest_and_build_incremental_marts(paths)
+    _ingest_and_build_incremental_models(paths)
     assert _billed_rows(paths, end) > 0
-    generate(paths.landing, days=2, requests_per_day=150, end=end + timedelta(days=2))
+    generate(paths.landing, days=2, requests_per_day=150, end=last_day)
     _redeliver_cur_without(paths, end)
     moved_key = _move_key(paths, "svc-kb-answer", to_team="engineering", on=end - timedelta(days=7))
-    _ingest_and_build_incremental_marts(paths)
-    incremental = {mart: _rows(paths, mart, key) for mart, key in INCREMENTAL_MARTS.items()}
+    late_log = paths.landing / "litellm" / f"spend_logs_{last_day}.jsonl"
+    held_back = late_log.rename(paths.root / late_log.name)
+    _ingest_and_build_incremental_models(paths)
+    assert _calls_seen_by_gateway(paths, last_day) == 0
+    held_back.rename(late_log)
+    _ingest_and_build_incremental_models(paths)
+    assert _calls_seen_by_gateway(paths, last_day) > 0
+    incremental = {model: _rows(paths, model, *how) for model, how in INCREMENTAL_MODELS.items()}
 
-    _ingest_and_build_incremental_marts(paths, "--full-refresh")
+    _ingest_and_build_incremental_models(paths, "--full-refresh")
 
-    for mart, key in INCREMENTAL_MARTS.items():
-        assert _rows(paths, mart, key) == incremental[mart], f"{mart} differs from a full refresh"
+    for model, how in INCREMENTAL_MODELS.items():
+        assert _rows(paths, model, *how) == incremental[model], f"{model} differs from a full refresh"
     assert query(paths.warehouse, "select max(spend_date) from marts.fct_daily_gateway_spend") == [
         (end + timedelta(days=2),)
     ]
@@ -134,17 +146,27 @@ def test_an_incremental_run_equals_a_full_refresh(paths):
             [inside, outside],
         )
     window = json.dumps({"rebuild_from": str(inside - timedelta(days=1)), "rebuild_to": str(inside)})
-    _ingest_and_build_incremental_marts(paths, "--vars", window)
+    _ingest_and_build_incremental_models(paths, "--vars", window)
 
     assert built[1][1] > 0
     assert query(paths.warehouse, daily_cost, [outside, inside]) == [(outside, 0), built[1]]
 
 
-def _ingest_and_build_incremental_marts(paths, *flags: str) -> None:
+def _ingest_and_build_incremental_models(paths, *flags: str) -> None:
     pipeline.ingest(paths)
-    marts = " ".join(f"+{mart.split('.')[1]}" for mart in INCREMENTAL_MARTS)
-    selection = ["--select", marts, "--resource-type", "model", "--resource-type", "seed"]
+    models = " ".join(f"+{model.split('.')[1]}" for model in INCREMENTAL_MODELS)
+    selection = ["--select", models, "--resource-type", "model", "--resource-type", "seed"]
     assert run_dbt("build", paths, [*selection, *flags], echo=_quiet) == 0
+
+
+def _calls_seen_by_gateway(paths, day: date) -> int:
+    [(calls,)] = query(
+        paths.warehouse,
+        "select count(*) from intermediate.int_telemetry_model_calls_matched "
+        "where call_date = ? and is_seen_by_gateway",
+        [day],
+    )
+    return calls
 
 
 def _move_key(paths, name: str, to_team: str, on: date) -> str:
@@ -181,8 +203,8 @@ def _redeliver_cur_without(paths, day: date) -> None:
     pq.write_table(table.filter(pc.not_equal(usage_day, pa.scalar(day, pa.date32()))), later)
 
 
-def _rows(paths, mart: str, key: str) -> list[tuple]:
-    return query(paths.warehouse, f"select * exclude (last_loaded_at) from {mart} order by {key}")
+def _rows(paths, model: str, key: str, built_at: str) -> list[tuple]:
+    return query(paths.warehouse, f"select * exclude ({built_at}) from {model} order by {key}")
 
 
 def test_docs_show_the_lineage_from_sources_to_every_mart(demo_paths, monkeypatch, capsys):

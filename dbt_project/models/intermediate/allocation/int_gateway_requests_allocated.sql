@@ -1,22 +1,53 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='request_date',
+        incremental_strategy=day_partition_strategy(),
+        partition_by=day_partitions('request_date'),
+        on_schema_change='fail',
+        database=kept_between_builds(),
+    )
+}}
+
 {#-
     Every gateway request with the team and workflow it belongs to, its canonical model, and its cost
     at the catalogue's list price. The team is the key's owner on the day of the request according to
     reference/credentials.csv (so a key that moves team takes only its later spend along); failing
     that, the team LiteLLM itself recorded; failing that, `unallocated`. The workflow is the one the
     calling service named, else the key's workflow.
+
+    Kept between builds and rebuilt by day (tens of millions of rows a year): a run recomputes the
+    days that received gateway rows since the newest load the table holds, and every day when a
+    credentials file newer than the one its rows were built with has landed (`reference_loaded_at`).
 -#}
+
+-- depends_on: {{ ref('stg_litellm__requests') }}
 with
-
-requests as (
-
-    select * from {{ ref('int_gateway_requests_deduplicated') }}
-
-),
 
 credentials as (
 
     select * from {{ ref('int_reference_credentials_deduplicated') }}
     where credential_type = 'litellm_key'
+
+),
+
+reference_loads as (
+
+    {{ newest_reference_load(['credentials']) }}
+
+),
+
+requests as (
+
+    select * from {{ ref('int_gateway_requests_deduplicated') }}
+    {% if is_incremental() %}
+        where
+            request_date in (
+                {{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date', seen_column='_loaded_at') }}
+            )
+            or (select reference_loads.reference_loaded_at from reference_loads)
+            is distinct from (select max(reference_loaded_at) from {{ this }})
+    {% endif %}
 
 ),
 
@@ -119,7 +150,8 @@ final as (
         source_file,
         source_row_number,
         load_id,
-        _loaded_at
+        _loaded_at,
+        (select reference_loads.reference_loaded_at from reference_loads) as reference_loaded_at
     from priced
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized='view') }}
+
 {#-
     One row per traced model call. Spans never change once ended, but a Collector that times out
     retries the whole batch, and a file exporter that restarts may append it again, so the same
@@ -6,7 +8,10 @@
     their token counts total the model calls beneath them.
 
     The span is both the restatement unit and the row, so one ranking over (load time, line)
-    picks the newest load's last line; latest_export would read the spans twice.
+    picks the newest load's last line; latest_export would read the spans twice. A span's copies
+    share its start, so ranking within the call's day is the same ranking, and it lets a filter on
+    call_date reach the raw table: int_telemetry_model_calls_matched, rebuilt by day, reads only the
+    days it rebuilds. A view, never computed whole; its tests are on that model.
 -#}
 with
 
@@ -21,7 +26,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by trace_id, span_id
+            partition by call_date, trace_id, span_id
             order by _loaded_at desc, source_row_number desc
         ) as copy_rank
     from calls

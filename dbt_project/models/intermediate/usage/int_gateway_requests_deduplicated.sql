@@ -1,7 +1,10 @@
+{{ config(materialized='view') }}
+
 {#-
     One row per gateway request. A request exported in two files (overlapping exports, a re-sent
     day) keeps the copy from the newest load. Ranking within the request's day lets a filter on
-    request_date reach the raw table, so incremental marts read only the days they rebuild.
+    request_date reach the raw table, so the models rebuilt by day (int_gateway_requests_allocated)
+    read only the days they rebuild: a view, never computed whole. Its tests are on that model.
 -#}
 with
 

@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='call_date',
+        incremental_strategy=day_partition_strategy(),
+        partition_by=day_partitions('call_date'),
+        on_schema_change='fail',
+        database=kept_between_builds(),
+    )
+}}
+
 {#-
     Every traced model call (OpenTelemetry GenAI client span), matched against the gateway's logs and
     priced at list. A service behind the gateway traces the same calls the gateway logs: its span's
@@ -10,18 +21,58 @@
     The matches are found by joining the calls (millions) to the gateway's requests (tens of
     millions) and keeping the distinct matched keys: the calls are the join's smaller side, so no set
     of every request id is held in memory (which ran out of it on 10 million requests).
+
+    Kept between builds and rebuilt by day: a run recomputes the days that received spans since the
+    newest load the table holds, and the days of calls that gateway requests loaded since the last
+    run match (`gateway_loaded_at`), since those calls are now seen by the gateway.
 -#}
+
+-- depends_on: {{ ref('stg_otel_genai__model_calls') }}
 with
+
+gateway_requests as (
+
+    select * from {{ ref('int_gateway_requests_allocated') }}
+
+),
+
+{% if is_incremental() %}
+new_gateway_requests as (
+
+    select
+        request_id,
+        task_id,
+        attempt
+    from gateway_requests
+    where _loaded_at > coalesce((select max(gateway_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+
+),
+
+new_days as (
+
+    {{ days_with_new_rows(ref('stg_otel_genai__model_calls'), 'call_date', seen_column='_loaded_at') }}
+    union
+    select spans.call_date
+    from {{ ref('stg_otel_genai__model_calls') }} as spans
+    inner join new_gateway_requests on spans.response_id = new_gateway_requests.request_id
+    union
+    select spans.call_date
+    from {{ ref('stg_otel_genai__model_calls') }} as spans
+    inner join new_gateway_requests
+        on
+            spans.task_id = new_gateway_requests.task_id
+            and spans.attempt = new_gateway_requests.attempt
+    where spans.response_id is null
+
+),
+{% endif %}
 
 calls as (
 
     select * from {{ ref('int_otel_genai_model_calls_deduplicated') }}
-
-),
-
-gateway_requests as (
-
-    select * from {{ ref('int_gateway_requests_deduplicated') }}
+    {% if is_incremental() %}
+        where call_date in (select new_days.call_date from new_days)
+    {% endif %}
 
 ),
 
@@ -138,7 +189,8 @@ final as (
             as decimal(38, 10)
         ) as list_cost_usd,
         load_id,
-        _loaded_at
+        _loaded_at,
+        (select max(gateway_requests._loaded_at) from gateway_requests) as gateway_loaded_at
     from priced
 
 )

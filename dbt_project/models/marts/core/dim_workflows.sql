@@ -46,7 +46,7 @@ task_workflows as (
 
 telemetry_workflows as (
 
-    select distinct workflow_id from {{ ref('int_otel_genai_model_calls_deduplicated') }}
+    select distinct workflow_id from {{ ref('int_telemetry_model_calls_matched') }}
     where workflow_id is not null
 
 ),
