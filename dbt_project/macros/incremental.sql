@@ -83,6 +83,15 @@
 {%- endmacro -%}
 
 {#-
+    The materialization of a model kept between builds and updated by key (delete+insert): DuckDB
+    deletes the rows it replaces; Spark's Parquet tables cannot, so there the model is a table
+    rebuilt whole.
+-#}
+{%- macro updated_by_key() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro -%}
+
+{#-
     Intermediate models were views in the warehouse before they became build tables: a warehouse
     built then keeps no stale copy of them. The warehouse's intermediate tables (kept between builds)
     stay.

@@ -132,7 +132,7 @@ def test_a_re_sent_task_restates_its_outcome(tmp_path, paths):
     assert query(
         paths.warehouse,
         "select outcome, human_minutes, task_value, completed_at::varchar, source_file "
-        "from build_scratch.intermediate.int_task_outcomes_tasks_deduplicated where task_id = ?",
+        "from intermediate.int_task_outcomes_tasks_deduplicated where task_id = ?",
         [task],
     ) == [
         (
@@ -146,13 +146,13 @@ def test_a_re_sent_task_restates_its_outcome(tmp_path, paths):
     assert query(
         paths.warehouse,
         "select count(*), sum(human_minutes), sum(task_value), count(*) filter (where is_succeeded) "
-        "from build_scratch.intermediate.int_task_outcomes_tasks_deduplicated",
+        "from intermediate.int_task_outcomes_tasks_deduplicated",
     ) == [(9, Decimal("92.3"), Decimal("37.05"), 3)]
     # Every time form parsed to UTC once, in staging.
     assert query(
         paths.warehouse,
         "select task_id, outcome, started_at::varchar, task_value_currency "
-        "from build_scratch.intermediate.int_task_outcomes_tasks_deduplicated "
+        "from intermediate.int_task_outcomes_tasks_deduplicated "
         "where workflow_id in ('incident_summary', 'doc_summarisation', 'invoice_extraction') order by 1",
     ) == [
         ("doc_summarisation-20260302-000001", "failed", "2026-03-02 09:20:46", "USD"),

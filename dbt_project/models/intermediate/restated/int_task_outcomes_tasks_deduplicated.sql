@@ -6,12 +6,33 @@
 
     The task is both the restatement unit and the row, so one ranking over (load time, line)
     picks the newest load's last line; latest_export would read the tasks twice.
+
+    Kept between builds and updated by task (millions of tasks a year): a run ranks every export of
+    the tasks loaded since the newest load the table holds, and replaces those tasks' rows.
 -#}
+{{
+    config(
+        materialized=updated_by_key(),
+        unique_key='task_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        database=kept_between_builds(),
+    )
+}}
+
 with
 
 tasks as (
 
     select * from {{ ref('stg_task_outcomes__tasks') }}
+    {% if is_incremental() %}
+        where task_id in (
+            select task_id from {{ ref('stg_task_outcomes__tasks') }}
+            where
+                _loaded_at > coalesce((select max(_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+                {{ in_rebuild_window('started_date') }}
+        )
+    {% endif %}
 
 ),
 
