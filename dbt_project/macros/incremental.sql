@@ -107,3 +107,11 @@
         {%- endfor -%}
     {%- endif -%}
 {%- endmacro -%}
+
+{#-
+    When the dbt invocation writing a row started, as `_built_at` (`built_at` in marts): a model
+    kept between builds finds the rows of its inputs (re)built since its own last build by it.
+-#}
+{%- macro build_started_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+{%- endmacro -%}

@@ -82,15 +82,16 @@ def test_a_request_exported_twice_is_counted_once(paths):
     ]
 
 
-# The models kept between builds: each one's key, and the column, if any, that says when its rows
-# were built (which a full refresh sets anew on every row).
+# The models kept between builds: each one's key, and the columns that say when its rows were built
+# (which a full refresh sets anew on every row).
 INCREMENTAL_MODELS = {
     "marts.fct_daily_gateway_spend": ("daily_spend_id", "last_loaded_at"),
     "marts.fct_token_usage": ("usage_id", "last_loaded_at"),
     "marts.fct_seat_days": ("seat_day_id", "last_loaded_at"),
-    "intermediate.int_gateway_requests_allocated": ("request_id", "reference_loaded_at"),
-    "intermediate.int_telemetry_model_calls_matched": ("model_call_id", "gateway_loaded_at"),
-    "intermediate.int_task_outcomes_tasks_deduplicated": ("task_id", None),
+    "marts.fct_tasks": ("task_id", "built_at"),
+    "intermediate.int_gateway_requests_allocated": ("request_id", "reference_loaded_at, _built_at"),
+    "intermediate.int_telemetry_model_calls_matched": ("model_call_id", "gateway_loaded_at, _built_at"),
+    "intermediate.int_task_outcomes_tasks_deduplicated": ("task_id", "_built_at"),
 }
 
 
@@ -98,7 +99,9 @@ def test_an_incremental_run_equals_a_full_refresh(paths):
     # Three weeks, then two more days land: new days, restated buckets of the day before, a
     # re-delivered bill that no longer bills a day the first run saw, and a credentials file that
     # moves a key to another team a week back. The gateway's log of the last day lands a run
-    # later than that day's traces, so its traced calls become seen by the gateway then.
+    # later than that day's traces, so its traced calls become seen by the gateway then; with it
+    # come a bill re-delivered without the day before the re-delivered one, and the usage reports
+    # pulled on the last day, which restate the day before it (the usage shares of its tasks).
     # Models and seeds only, and only the incremental models with what they read: the whole
     # project's models and tests are built and tested elsewhere.
     end = date(2026, 9, 20)
@@ -109,11 +112,17 @@ def test_an_incremental_run_equals_a_full_refresh(paths):
     generate(paths.landing, days=2, requests_per_day=150, end=last_day)
     _redeliver_cur_without(paths, end)
     moved_key = _move_key(paths, "svc-kb-answer", to_team="engineering", on=end - timedelta(days=7))
-    late_log = paths.landing / "litellm" / f"spend_logs_{last_day}.jsonl"
-    held_back = late_log.rename(paths.root / late_log.name)
+    late = [
+        paths.landing / "litellm" / f"spend_logs_{last_day}.jsonl",
+        paths.landing / "openai_usage" / f"completions_{last_day}T0600Z.json",
+        paths.landing / "anthropic_usage" / f"messages_{last_day}T0600Z.json",
+    ]
+    held_back = [(file.rename(paths.root / file.name), file) for file in late]
     _ingest_and_build_incremental_models(paths)
     assert _calls_seen_by_gateway(paths, last_day) == 0
-    held_back.rename(late_log)
+    for kept, file in held_back:
+        kept.rename(file)
+    _redeliver_cur_without(paths, end - timedelta(days=1), at="0600Z")
     _ingest_and_build_incremental_models(paths)
     assert _calls_seen_by_gateway(paths, last_day) > 0
     incremental = {model: _rows(paths, model, *how) for model, how in INCREMENTAL_MODELS.items()}
@@ -195,18 +204,18 @@ def _billed_rows(paths, day: date) -> int:
     return rows
 
 
-def _redeliver_cur_without(paths, day: date) -> None:
-    """Re-deliver the month's newest AWS CUR 2.0 export an hour later, without the day's lines."""
+def _redeliver_cur_without(paths, day: date, at: str = "0500Z") -> None:
+    """Re-deliver the month's newest AWS CUR 2.0 export at a later hour, without the day's lines."""
     newest = max((paths.landing / "aws_cur").rglob(f"BILLING_PERIOD={day:%Y-%m}/*.parquet"))
     table = pq.read_table(newest)
     usage_day = pc.cast(table["line_item_usage_start_date"], pa.date32())
-    later = newest.with_name(newest.name.replace("0400Z", "0500Z"))
+    later = newest.with_name(re.sub(r"\d{4}Z", at, newest.name))
+    assert later.name > newest.name
     pq.write_table(table.filter(pc.not_equal(usage_day, pa.scalar(day, pa.date32()))), later)
 
 
-def _rows(paths, model: str, key: str, built_at: str | None) -> list[tuple]:
-    columns = f"* exclude ({built_at})" if built_at else "*"
-    return query(paths.warehouse, f"select {columns} from {model} order by {key}")
+def _rows(paths, model: str, key: str, built_at: str) -> list[tuple]:
+    return query(paths.warehouse, f"select * exclude ({built_at}) from {model} order by {key}")
 
 
 def test_docs_show_the_lineage_from_sources_to_every_mart(demo_paths, monkeypatch, capsys):

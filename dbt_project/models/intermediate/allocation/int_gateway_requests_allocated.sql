@@ -37,16 +37,25 @@ reference_loads as (
 
 ),
 
+{% if is_incremental() %}
+-- One list of days, so the filter on request_date reaches the raw table (an `or` would not).
+rebuilt_days as (
+
+    {{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date', seen_column='_loaded_at') }}
+    union
+    select distinct request_date from {{ ref('stg_litellm__requests') }}
+    where
+        (select reference_loads.reference_loaded_at from reference_loads)
+        is distinct from (select max(reference_loaded_at) from {{ this }})
+
+),
+{% endif %}
+
 requests as (
 
     select * from {{ ref('int_gateway_requests_deduplicated') }}
     {% if is_incremental() %}
-        where
-            request_date in (
-                {{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date', seen_column='_loaded_at') }}
-            )
-            or (select reference_loads.reference_loaded_at from reference_loads)
-            is distinct from (select max(reference_loaded_at) from {{ this }})
+        where request_date in (select rebuilt_days.request_date from rebuilt_days)
     {% endif %}
 
 ),
@@ -151,7 +160,8 @@ final as (
         source_row_number,
         load_id,
         _loaded_at,
-        (select reference_loads.reference_loaded_at from reference_loads) as reference_loaded_at
+        (select reference_loads.reference_loaded_at from reference_loads) as reference_loaded_at,
+        {{ build_started_at() }} as _built_at
     from priced
 
 )

@@ -64,7 +64,8 @@ final as (
         source_file,
         source_row_number,
         load_id,
-        _loaded_at
+        _loaded_at,
+        {{ build_started_at() }} as _built_at
     from ranked
     where copy_rank = 1
 

@@ -190,7 +190,8 @@ final as (
         ) as list_cost_usd,
         load_id,
         _loaded_at,
-        (select max(gateway_requests._loaded_at) from gateway_requests) as gateway_loaded_at
+        (select max(gateway_requests._loaded_at) from gateway_requests) as gateway_loaded_at,
+        {{ build_started_at() }} as _built_at
     from priced
 
 )

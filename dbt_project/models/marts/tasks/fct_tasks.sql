@@ -16,26 +16,25 @@
       the cost in units of 1e-10 USD divided by the number of tasks, the units left over going one
       each to the first tasks by task_id, so the shares add up exactly to the day's cost.
     - `unpriced`: neither (no call-level data, and no usage or bill names the workflow that day).
+
+    Kept between builds and updated by task (millions of tasks a year). A run recomputes:
+    - the tasks whose outcome or calls were (re)built since this table's last build (`built_at`);
+    - every task of the days those tasks started on, before and after, since usage shares split a
+      workflow-day's cost among its tasks;
+    - every task of the days on which a workflow's usage cost no longer equals its tasks' shares;
+    - every task of a workflow whose owning team changed;
+    - every task, when a labour-rates file newer than the last build has landed.
 -#}
+{{
+    config(
+        materialized=updated_by_key(),
+        unique_key='task_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
 with
-
-tasks as (
-
-    select * from {{ ref('int_task_outcomes_tasks_deduplicated') }}
-
-),
-
-gateway_requests as (
-
-    select * from {{ ref('int_gateway_requests_allocated') }}
-
-),
-
-telemetry_calls as (
-
-    select * from {{ ref('int_telemetry_model_calls_matched') }}
-
-),
 
 provider_usage as (
 
@@ -58,6 +57,176 @@ labour_rates as (
 workflows as (
 
     select * from {{ ref('dim_workflows') }}
+
+),
+
+-- The list cost of each workflow's own (not gateway) usage per day and provider, from the usage
+-- report where the provider has one, else from the bill: the two describe the same calls.
+usage_costs as (
+
+    select
+        workflow_id,
+        usage_date,
+        provider,
+        1 as source_preference,
+        sum(list_cost_usd) as list_cost_usd
+    from provider_usage
+    where allocation_rule <> 'gateway_traffic' and workflow_id <> 'unassigned'
+    group by workflow_id, usage_date, provider
+
+    union all
+
+    select
+        workflow_id,
+        usage_date,
+        provider,
+        2 as source_preference,
+        sum(list_cost_usd) as list_cost_usd
+    from billed_lines
+    where allocation_rule <> 'gateway_traffic' and workflow_id <> 'unassigned'
+    group by workflow_id, usage_date, provider
+
+),
+
+preferred_usage_costs as (
+
+    select
+        *,
+        row_number() over (
+            partition by workflow_id, usage_date, provider order by source_preference
+        ) as preference_rank
+    from usage_costs
+
+),
+
+workflow_day_costs as (
+
+    select
+        workflow_id,
+        usage_date,
+        sum(list_cost_usd) as list_cost_usd
+    from preferred_usage_costs
+    where preference_rank = 1
+    group by workflow_id, usage_date
+
+),
+
+{% if is_incremental() %}
+last_build as (
+
+    select coalesce(max(built_at), cast('1900-01-01' as timestamp)) as built_at from {{ this }}
+
+),
+
+changed_inputs as (
+
+    select
+        task_id,
+        started_date as input_date
+    from {{ ref('int_task_outcomes_tasks_deduplicated') }}
+    where _built_at > (select last_build.built_at from last_build)
+
+    union all
+
+    select
+        task_id,
+        request_date as input_date
+    from {{ ref('int_gateway_requests_allocated') }}
+    where task_id is not null and _built_at > (select last_build.built_at from last_build)
+
+    union all
+
+    select
+        task_id,
+        call_date as input_date
+    from {{ ref('int_telemetry_model_calls_matched') }}
+    where task_id is not null and _built_at > (select last_build.built_at from last_build)
+
+),
+
+current_workflow_days as (
+
+    select
+        workflow_id,
+        started_date,
+        sum(case when cost_basis = 'usage_share' then model_cost_usd end) as shared_cost_usd,
+        max(case when cost_basis = 'call_priced' then 1 else 0 end) as has_call_tasks
+    from {{ this }}
+    group by workflow_id, started_date
+
+),
+
+rebuilt_days as (
+
+    select input_date as started_date from changed_inputs
+
+    union
+
+    select started_date from {{ this }}
+    where task_id in (select changed_inputs.task_id from changed_inputs)
+
+    union
+
+    select current_workflow_days.started_date
+    from current_workflow_days
+    left join workflow_day_costs
+        on
+            current_workflow_days.workflow_id = workflow_day_costs.workflow_id
+            and current_workflow_days.started_date = workflow_day_costs.usage_date
+    where
+        current_workflow_days.has_call_tasks = 0
+        and current_workflow_days.shared_cost_usd is distinct from workflow_day_costs.list_cost_usd
+
+),
+
+rebuilt_workflows as (
+
+    select current_owners.workflow_id
+    from (select distinct workflow_id, team_id from {{ this }}) as current_owners
+    left join workflows on current_owners.workflow_id = workflows.workflow_id
+    where current_owners.team_id <> coalesce(workflows.owner_team_id, 'unallocated')
+
+),
+
+rebuilt_tasks as (
+
+    select task_id from changed_inputs
+
+    union
+
+    select task_id from {{ this }}
+    where
+        started_date in (select rebuilt_days.started_date from rebuilt_days)
+        or workflow_id in (select rebuilt_workflows.workflow_id from rebuilt_workflows)
+        or (select max(labour_rates._loaded_at) from labour_rates) > (select last_build.built_at from last_build)
+
+),
+{% endif %}
+
+tasks as (
+
+    select * from {{ ref('int_task_outcomes_tasks_deduplicated') }}
+    {% if is_incremental() %}
+        where task_id in (select rebuilt_tasks.task_id from rebuilt_tasks)
+    {% endif %}
+
+),
+
+gateway_requests as (
+
+    select * from {{ ref('int_gateway_requests_allocated') }}
+    {% if is_incremental() %}
+        where task_id in (select rebuilt_tasks.task_id from rebuilt_tasks)
+    {% endif %}
+
+),
+
+telemetry_calls as (
+
+    select * from {{ ref('int_telemetry_model_calls_matched') }}
+    {% if is_incremental() %}
+        where task_id in (select rebuilt_tasks.task_id from rebuilt_tasks)
+    {% endif %}
 
 ),
 
@@ -176,57 +345,6 @@ all_tasks as (
         task_calls.unpriced_calls
     from tasks
     full outer join task_calls on tasks.task_id = task_calls.task_id
-
-),
-
--- The list cost of each workflow's own (not gateway) usage per day and provider, from the usage
--- report where the provider has one, else from the bill: the two describe the same calls.
-usage_costs as (
-
-    select
-        workflow_id,
-        usage_date,
-        provider,
-        1 as source_preference,
-        sum(list_cost_usd) as list_cost_usd
-    from provider_usage
-    where allocation_rule <> 'gateway_traffic' and workflow_id <> 'unassigned'
-    group by workflow_id, usage_date, provider
-
-    union all
-
-    select
-        workflow_id,
-        usage_date,
-        provider,
-        2 as source_preference,
-        sum(list_cost_usd) as list_cost_usd
-    from billed_lines
-    where allocation_rule <> 'gateway_traffic' and workflow_id <> 'unassigned'
-    group by workflow_id, usage_date, provider
-
-),
-
-preferred_usage_costs as (
-
-    select
-        *,
-        row_number() over (
-            partition by workflow_id, usage_date, provider order by source_preference
-        ) as preference_rank
-    from usage_costs
-
-),
-
-workflow_day_costs as (
-
-    select
-        workflow_id,
-        usage_date,
-        sum(list_cost_usd) as list_cost_usd
-    from preferred_usage_costs
-    where preference_rank = 1
-    group by workflow_id, usage_date
 
 ),
 
@@ -353,7 +471,8 @@ final as (
         ) as value_usd,
         cast(all_tasks.task_value as decimal(38, 10)) as reported_value,
         all_tasks.task_value_currency as reported_value_currency,
-        'USD' as currency
+        'USD' as currency,
+        {{ build_started_at() }} as built_at
     from all_tasks
     left join workflows on all_tasks.workflow_id = workflows.workflow_id
     left join usage_shares on all_tasks.task_id = usage_shares.task_id
@@ -366,7 +485,7 @@ final as (
 )
 
 -- Stored in this order: a workflow's tasks together, by outcome, then start. Like values sit side by
--- side, so DuckDB keeps the table (and its copy in serving.duckdb) about a quarter smaller, and its
--- rebuild on every run leaves that much less free space in the warehouse file.
+-- side, so DuckDB keeps the table (and its copy in serving.duckdb) about a quarter smaller. A run
+-- appends the tasks it recomputes in the same order.
 select * from final
 order by workflow_id, outcome, started_at, task_id

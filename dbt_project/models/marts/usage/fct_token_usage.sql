@@ -48,12 +48,16 @@ new_days as (
         union
         {{ days_with_new_rows(ref('int_billed_token_lines_allocated'), 'usage_date') }}
         union
-        -- A bill's new delivery replaces its billing period: days it no longer bills are rebuilt too.
-        select usage_date
-        from {{ this }}
-        where
-            usage_source = 'billing'
-            and usage_date not in (select billed.usage_date from {{ ref('int_billed_token_lines_allocated') }} as billed)
+        -- A bill's new delivery replaces its billing period: days on which it no longer bills a
+        -- provider's credential are rebuilt too (other bills may still bill that day).
+        select current_billing.usage_date
+        from {{ this }} as current_billing
+        left join {{ ref('int_billed_token_lines_allocated') }} as billed
+            on
+                current_billing.usage_date = billed.usage_date
+                and current_billing.provider = billed.provider
+                and current_billing.credential_id is not distinct from billed.credential_id
+        where current_billing.usage_source = 'billing' and billed.usage_date is null
         union
         -- A newer credentials or teams file can move past spend between teams: every day is rebuilt.
         select usage_date
