@@ -45,6 +45,22 @@
 {%- endmacro -%}
 
 {#-
+    `<day_column> in (<the days the query returns>)`, the days written out: a constant list reaches
+    the raw table through the deduplication views' rankings (they rank within a day), where a
+    subquery would be joined only after ranking every row. The query runs when the model runs.
+-#}
+{%- macro day_in(days_query, day_column) -%}
+    {%- set days = run_query(days_query).columns[0].values() if execute else [] -%}
+    {{ day_column }} in (
+        {%- for day in days -%}
+            cast('{{ day }}' as date){{ ', ' if not loop.last }}
+        {%- else -%}
+            null
+        {%- endfor -%}
+    )
+{%- endmacro -%}
+
+{#-
     `or <day> in the window` when a run is asked to rebuild days whatever was loaded: Dagster's
     daily partitions and their backfills pass `--vars '{rebuild_from: 2026-06-01, rebuild_to:
     2026-06-30}'` (inclusive dates). Empty otherwise.

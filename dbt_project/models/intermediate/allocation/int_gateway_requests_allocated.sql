@@ -22,12 +22,31 @@
 -#}
 
 -- depends_on: {{ ref('stg_litellm__requests') }}
+{%- set credentials -%}
+    select * from {{ ref('int_reference_credentials_deduplicated') }}
+    where credential_type = 'litellm_key'
+{%- endset -%}
+
+{%- set rebuilt_days -%}
+    with
+
+    credentials as ({{ credentials }}),
+
+    reference_loads as ({{ newest_reference_load(['credentials']) }})
+
+    {{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date', seen_column='_loaded_at') }}
+    union
+    select distinct request_date from {{ ref('stg_litellm__requests') }}
+    where
+        (select reference_loads.reference_loaded_at from reference_loads)
+        is distinct from (select max(reference_loaded_at) from {{ this }})
+{%- endset %}
+
 with
 
 credentials as (
 
-    select * from {{ ref('int_reference_credentials_deduplicated') }}
-    where credential_type = 'litellm_key'
+    {{ credentials }}
 
 ),
 
@@ -37,25 +56,11 @@ reference_loads as (
 
 ),
 
-{% if is_incremental() %}
--- One list of days, so the filter on request_date reaches the raw table (an `or` would not).
-rebuilt_days as (
-
-    {{ days_with_new_rows(ref('stg_litellm__requests'), 'request_date', seen_column='_loaded_at') }}
-    union
-    select distinct request_date from {{ ref('stg_litellm__requests') }}
-    where
-        (select reference_loads.reference_loaded_at from reference_loads)
-        is distinct from (select max(reference_loaded_at) from {{ this }})
-
-),
-{% endif %}
-
 requests as (
 
     select * from {{ ref('int_gateway_requests_deduplicated') }}
     {% if is_incremental() %}
-        where request_date in (select rebuilt_days.request_date from rebuilt_days)
+        where {{ day_in(rebuilt_days, 'request_date') }}
     {% endif %}
 
 ),

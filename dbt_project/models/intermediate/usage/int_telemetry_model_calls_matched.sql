@@ -28,27 +28,17 @@
 -#}
 
 -- depends_on: {{ ref('stg_otel_genai__model_calls') }}
-with
+{%- set rebuilt_days -%}
+    with
 
-gateway_requests as (
-
-    select * from {{ ref('int_gateway_requests_allocated') }}
-
-),
-
-{% if is_incremental() %}
-new_gateway_requests as (
-
-    select
-        request_id,
-        task_id,
-        attempt
-    from gateway_requests
-    where _loaded_at > coalesce((select max(gateway_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
-
-),
-
-new_days as (
+    new_gateway_requests as (
+        select
+            request_id,
+            task_id,
+            attempt
+        from {{ ref('int_gateway_requests_allocated') }}
+        where _loaded_at > coalesce((select max(gateway_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+    )
 
     {{ days_with_new_rows(ref('stg_otel_genai__model_calls'), 'call_date', seen_column='_loaded_at') }}
     union
@@ -63,15 +53,21 @@ new_days as (
             spans.task_id = new_gateway_requests.task_id
             and spans.attempt = new_gateway_requests.attempt
     where spans.response_id is null
+{%- endset %}
+
+with
+
+gateway_requests as (
+
+    select * from {{ ref('int_gateway_requests_allocated') }}
 
 ),
-{% endif %}
 
 calls as (
 
     select * from {{ ref('int_otel_genai_model_calls_deduplicated') }}
     {% if is_incremental() %}
-        where call_date in (select new_days.call_date from new_days)
+        where {{ day_in(rebuilt_days, 'call_date') }}
     {% endif %}
 
 ),
