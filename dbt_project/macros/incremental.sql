@@ -38,10 +38,18 @@
     select distinct {{ day_column }}
     from {{ relation }}
     where
-        {{ loaded_at_column }} > coalesce(
-            (select max({{ seen_column }}) from {{ this }}), cast('1900-01-01' as timestamp)
-        )
+        {{ loaded_at_column }} > {{ newest_seen(seen_column) }}
         {{ in_rebuild_window(day_column) }}
+{%- endmacro -%}
+
+{#-
+    The largest `column` of this model's table (1900-01-01 when it is empty), written out as a
+    timestamp: read when the model runs, so a filter on a load time skips the raw tables' row groups
+    loaded before it, where a subquery would have every row read.
+-#}
+{%- macro newest_seen(column) -%}
+    {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] if execute else none -%}
+    cast('{{ newest if newest is not none else "1900-01-01" }}' as timestamp)
 {%- endmacro -%}
 
 {#-

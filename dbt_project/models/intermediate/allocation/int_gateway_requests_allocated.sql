@@ -27,6 +27,7 @@
     where credential_type = 'litellm_key'
 {%- endset -%}
 
+{%- if is_incremental() -%}
 {%- set rebuilt_days -%}
     with
 
@@ -40,7 +41,8 @@
     where
         (select reference_loads.reference_loaded_at from reference_loads)
         is distinct from (select max(reference_loaded_at) from {{ this }})
-{%- endset %}
+{%- endset -%}
+{%- endif %}
 
 with
 

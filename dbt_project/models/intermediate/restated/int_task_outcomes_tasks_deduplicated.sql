@@ -29,7 +29,7 @@ tasks as (
         where task_id in (
             select task_id from {{ ref('stg_task_outcomes__tasks') }}
             where
-                _loaded_at > coalesce((select max(_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+                _loaded_at > {{ newest_seen('_loaded_at') }}
                 {{ in_rebuild_window('started_date') }}
         )
     {% endif %}

@@ -28,6 +28,7 @@
 -#}
 
 -- depends_on: {{ ref('stg_otel_genai__model_calls') }}
+{%- if is_incremental() -%}
 {%- set rebuilt_days -%}
     with
 
@@ -37,7 +38,7 @@
             task_id,
             attempt
         from {{ ref('int_gateway_requests_allocated') }}
-        where _loaded_at > coalesce((select max(gateway_loaded_at) from {{ this }}), cast('1900-01-01' as timestamp))
+        where _loaded_at > {{ newest_seen('gateway_loaded_at') }}
     )
 
     {{ days_with_new_rows(ref('stg_otel_genai__model_calls'), 'call_date', seen_column='_loaded_at') }}
@@ -53,7 +54,8 @@
             spans.task_id = new_gateway_requests.task_id
             and spans.attempt = new_gateway_requests.attempt
     where spans.response_id is null
-{%- endset %}
+{%- endset -%}
+{%- endif %}
 
 with
 

@@ -114,7 +114,7 @@ workflow_day_costs as (
 {% if is_incremental() %}
 last_build as (
 
-    select coalesce(max(built_at), cast('1900-01-01' as timestamp)) as built_at from {{ this }}
+    select {{ newest_seen('built_at') }} as built_at
 
 ),
 
