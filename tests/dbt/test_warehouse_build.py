@@ -73,7 +73,8 @@ def test_a_request_exported_twice_is_counted_once(paths):
     )
 
     pipeline.ingest(paths)
-    assert run_dbt("build", paths, ["--select", f"+{MART.split('.')[1]}"], echo=_quiet) == 0
+    selection = ["--select", f"+{MART.split('.')[1]}", "--exclude-resource-type", "unit_test"]
+    assert run_dbt("build", paths, selection, echo=_quiet) == 0
     pipeline.publish_serving_copy(paths)
 
     assert query(paths.warehouse, "select count(*) from raw.litellm_spend_logs") == [(8,)]
