@@ -2,11 +2,19 @@
 
 dbt runs in its own process: its global state never leaks into ours, and killing it mid-build
 cannot leave our process holding the warehouse open.
+
+It runs inside the data folder, which the profile names as `.`: the profile is then the same for every
+data folder, so the project dbt parsed for one serves the next. dbt reparses the project in full
+(about 6 seconds) whenever its profile, vars or files change; a new data folder starts from the
+parse last saved for the same target and vars (`dbt_project/target/parse-cache/`), and dbt's own
+checks still reparse whatever changed since.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +23,8 @@ from pathlib import Path
 from orchestration.paths import DATA_DIR_VARIABLE, DBT_PROJECT_DIR, DataPaths
 
 TARGET_VARIABLE = "AISPEND_DBT_TARGET"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PARSE_CACHE_DIR = DBT_PROJECT_DIR / "target" / "parse-cache"
 
 
 def dbt_args(command: str, paths: DataPaths, extra: Sequence[str] = ()) -> list[str]:
@@ -37,9 +47,9 @@ def dbt_executable() -> str:
 
 
 def dbt_env(paths: DataPaths) -> dict[str, str]:
-    """The environment dbt needs: the data folder and its target folder, no colour codes in output."""
+    """The environment dbt needs, run inside the data folder: its target folder, no colour codes."""
     env = dict(os.environ)
-    env[DATA_DIR_VARIABLE] = str(paths.root)
+    env[DATA_DIR_VARIABLE] = "."
     # dbt's target folder belongs to the data folder it built (an explicit --target-path still wins).
     env.setdefault("DBT_TARGET_PATH", str(paths.dbt_target))
     env.setdefault("DBT_USE_COLORS", "false")
@@ -56,11 +66,16 @@ def run_dbt(
     extra: Sequence[str] = (),
     echo: Callable[[str], None] = print,
 ) -> int:
-    """Run dbt, passing each output line to `echo`; return dbt's exit code."""
+    """Run dbt in the data folder, passing each output line to `echo`; return dbt's exit code."""
     paths.logs.mkdir(parents=True, exist_ok=True)
+    parsed = target_path(paths, extra) / PARTIAL_PARSE_FILE
+    shared = parse_cache_file(extra)
+    if not parsed.exists():
+        _copy_atomically(shared, parsed)
     process = subprocess.Popen(
         [dbt_executable(), *dbt_args(command, paths, extra)],
         env=dbt_env(paths),
+        cwd=paths.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -68,7 +83,38 @@ def run_dbt(
     assert process.stdout is not None
     for line in process.stdout:
         echo(line.rstrip("\n"))
-    return process.wait()
+    code = process.wait()
+    _copy_atomically(parsed, shared)
+    return code
+
+
+def target_path(paths: DataPaths, extra: Sequence[str]) -> Path:
+    """The target folder dbt writes to: an explicit --target-path, else the data folder's."""
+    chosen = _option_values(extra, "--target-path")
+    return Path(chosen[-1]) if chosen else Path(dbt_env(paths)["DBT_TARGET_PATH"])
+
+
+def parse_cache_file(extra: Sequence[str]) -> Path:
+    """Where the parsed project for this target and these vars is shared between data folders."""
+    key = "\0".join(
+        [os.environ.get(TARGET_VARIABLE, ""), *_option_values(extra, "--target"), *_option_values(extra, "--vars")]
+    )
+    return PARSE_CACHE_DIR / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
+
+
+def _option_values(extra: Sequence[str], option: str) -> list[str]:
+    args = list(extra)
+    return [value for name, value in zip(args, args[1:], strict=False) if name == option]
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    """Copy `source`, if it exists, so that a reader of `target` never sees half a file."""
+    if not source.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
 
 
 def remove_build_scratch(paths: DataPaths) -> None:
