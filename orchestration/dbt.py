@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -96,15 +97,13 @@ def target_path(paths: DataPaths, extra: Sequence[str]) -> Path:
 
 def parse_cache_file(extra: Sequence[str]) -> Path:
     """Where the parsed project for this target and these vars is shared between data folders."""
-    key = "\0".join(
-        [os.environ.get(TARGET_VARIABLE, ""), *_option_values(extra, "--target"), *_option_values(extra, "--vars")]
-    )
+    chosen = [*_option_values(extra, "--target"), *_option_values(extra, "--vars")]
+    key = "\0".join([os.environ.get(TARGET_VARIABLE, ""), *chosen])
     return PARSE_CACHE_DIR / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.msgpack"
 
 
 def _option_values(extra: Sequence[str], option: str) -> list[str]:
-    args = list(extra)
-    return [value for name, value in zip(args, args[1:], strict=False) if name == option]
+    return [value for name, value in pairwise(extra) if name == option]
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
