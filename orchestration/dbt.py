@@ -17,8 +17,8 @@ import os
 import shutil
 import subprocess
 import sys
-from itertools import pairwise
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 
 from orchestration.paths import DATA_DIR_VARIABLE, DBT_PROJECT_DIR, DataPaths
