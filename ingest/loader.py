@@ -242,7 +242,8 @@ def load_file(con: duckdb.DuckDBPyConnection, spec: SourceSpec, landing_dir: Pat
             error=f"same bytes as {duplicate_of}, already loaded; nothing loaded again",
         )
     rows_read, rows_loaded, rows_quarantined, extras = counts
-    _set_quarantine_sha(con, load_id, sha)
+    if rows_quarantined:
+        _set_quarantine_sha(con, load_id, sha)
     load = _record(
         con,
         {**base, "sha256": sha},
@@ -311,11 +312,13 @@ def _load_rows(
     lineage = [spec.name, rel, load_id, loaded_at]
     records = open_records(spec, path)
     _require_columns(spec, records)
-    inserted = _insert_loadable(con, spec, records, lineage, keep_extras=records.kind == "csv")
+    kept_extras = records.kind == "csv"
+    inserted = _insert_loadable(con, spec, records, lineage, keep_extras=kept_extras)
     if records.kind == "json" and records.sampled_keys - set(spec.known_keys):
         # Sampled records carry keys the spec does not know: load again, keeping them in `_extra`.
         con.execute(f"delete from {raw_table(spec)} where _load_id = ?", [load_id])
         records = open_records(spec, path)
+        kept_extras = True
         inserted = _insert_loadable(con, spec, records, lineage, keep_extras=True)
     rows_read = records.rows_read
     if rows_read == 0:
@@ -336,7 +339,8 @@ def _load_rows(
         raise RuntimeError(
             f"{rel}: read {rows_read} rows but loaded {inserted} and quarantined {len(quarantined)}"
         )
-    return rows_read, inserted, len(quarantined), _extra_columns(con, spec, records, load_id)
+    extras = _extra_columns(con, spec, records, load_id) if kept_extras else None
+    return rows_read, inserted, len(quarantined), extras
 
 
 def _insert_loadable(

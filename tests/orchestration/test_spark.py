@@ -62,8 +62,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
     pipeline.ingest(paths)
     pipeline.validate(paths)
     export_raw(paths)
-    # The reference build leaves unit tests out: the demo build runs them on DuckDB.
-    duckdb_code = run_dbt("build", paths, ["--exclude-resource-type", "unit_test"], echo=lambda _line: None)
+    # The reference build only builds: the demo build runs the unit tests and data tests on DuckDB.
+    reference_only = ["--exclude-resource-type", "unit_test", "--exclude-resource-type", "test"]
+    duckdb_code = run_dbt("build", paths, reference_only, echo=lambda _line: None)
     reset_spark(paths)
     create_spark_sources(paths, echo=lambda _line: None)
     codes, outputs = [], []
