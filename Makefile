@@ -10,6 +10,10 @@ export UV_PYTHON_DOWNLOADS := never
 # Tools the project runs (dbt, from Dagster) are found in the project's environment.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_NO_PROGRESS := 1
+# Installed packages are compiled to bytecode once, at install: Python then never recompiles them at
+# start-up, not even where it may not write bytecode (PYTHONDONTWRITEBYTECODE, read-only installs).
+# Each dbt call, test worker and dashboard start is seconds faster.
+export UV_COMPILE_BYTECODE := 1
 # The browser test drives Debian's Chromium (Playwright's own browser download is not needed).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
