@@ -107,13 +107,21 @@ def _option_values(extra: Sequence[str], option: str) -> list[str]:
 
 
 def _copy_atomically(source: Path, target: Path) -> None:
-    """Copy `source`, if it exists, so that a reader of `target` never sees half a file."""
+    """Copy `source`, if it exists, so that a reader of `target` never sees half a file.
+
+    The parse is only ever a head start: where it cannot be copied (an installed, read-only
+    project), dbt parses in full, as it would without it.
+    """
     if not source.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)
+    except OSError:
+        if partial.exists():
+            partial.unlink()
 
 
 def remove_build_scratch(paths: DataPaths) -> None:

@@ -55,3 +55,18 @@ def test_each_data_folder_has_its_own_dbt_target_folder(tmp_path, monkeypatch):
 
     assert dbt_env(data_paths(tmp_path / "a"))["DBT_TARGET_PATH"] == str(tmp_path / "a" / "dbt-target")
     assert dbt_env(data_paths(tmp_path / "b"))["DBT_TARGET_PATH"] == str(tmp_path / "b" / "dbt-target")
+
+
+def test_a_parse_cache_that_cannot_be_written_leaves_dbt_to_parse_in_full(tmp_path, monkeypatch):
+    # A file where the cache folder should be: no user, root included, can write under it.
+    blocked = tmp_path / "blocked"
+    blocked.write_text("")
+    monkeypatch.setattr(dbt, "PARSE_CACHE_DIR", blocked / "cache")
+    parsed = tmp_path / "dbt-target" / "partial_parse.msgpack"
+    parsed.parent.mkdir()
+    parsed.write_bytes(b"parsed")
+
+    dbt._copy_atomically(parsed, parse_cache_file([]))
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocked", "dbt-target"]
+    assert sorted(p.name for p in parsed.parent.iterdir()) == ["partial_parse.msgpack"]
