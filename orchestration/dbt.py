@@ -69,13 +69,14 @@ def run_dbt(
 ) -> int:
     """Run dbt in the data folder, passing each output line to `echo`; return dbt's exit code."""
     paths.logs.mkdir(parents=True, exist_ok=True)
-    parsed = target_path(paths, extra) / PARTIAL_PARSE_FILE
+    env = dbt_env(paths)
+    parsed = target_path(env, extra) / PARTIAL_PARSE_FILE
     shared = parse_cache_file(extra)
     if not parsed.exists():
         _copy_atomically(shared, parsed)
     process = subprocess.Popen(
         [dbt_executable(), *dbt_args(command, paths, extra)],
-        env=dbt_env(paths),
+        env=env,
         cwd=paths.root,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -89,10 +90,10 @@ def run_dbt(
     return code
 
 
-def target_path(paths: DataPaths, extra: Sequence[str]) -> Path:
-    """The target folder dbt writes to: an explicit --target-path, else the data folder's."""
+def target_path(env: dict[str, str], extra: Sequence[str]) -> Path:
+    """The target folder dbt writes to: an explicit --target-path, else the one `env` names."""
     chosen = _option_values(extra, "--target-path")
-    return Path(chosen[-1]) if chosen else Path(dbt_env(paths)["DBT_TARGET_PATH"])
+    return Path(chosen[-1]) if chosen else Path(env["DBT_TARGET_PATH"])
 
 
 def parse_cache_file(extra: Sequence[str]) -> Path:
