@@ -477,3 +477,12 @@ def file_statuses(con: duckdb.DuckDBPyConnection) -> list[dict]:
     )
     names = [d[0] for d in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def quarantined_rows(con: duckdb.DuckDBPyConnection, load_id: str, limit: int) -> list[tuple[int, str]]:
+    """The first `limit` quarantined rows of one load: row (line) number and reason."""
+    return con.execute(
+        f"select row_number, reason from {INGEST_SCHEMA}.quarantine where load_id = ? "
+        "order by row_number limit ?",
+        [load_id, limit],
+    ).fetchall()

@@ -24,6 +24,8 @@ from orchestration.validation import Validation, describe
 
 DEFAULT_PORT = 8501
 DOCS_PORT = 8080
+# Quarantined rows `aispend status` shows per file, with their line and reason.
+QUARANTINED_SHOWN = 5
 STATUS_FIELDS = (
     "source",
     "file",
@@ -171,7 +173,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not paths.warehouse.exists():
         _say(f"No warehouse at {paths.warehouse} yet: run `aispend ingest` first.")
         return 1
-    records = pipeline.file_statuses_of(paths)
+    records = pipeline.file_statuses_of(paths, quarantined_per_file=QUARANTINED_SHOWN)
     if args.json:
         print(json.dumps([{k: r[k] for k in STATUS_FIELDS} for r in records], indent=2, default=str))
         return 0
@@ -184,6 +186,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         )
         line = f"{r['status']:<9} {r['file']}  ({counts})  sha256 {(r['sha256'] or '')[:12]}"
         _say(line + (f"\n          {r['error']}" if r["error"] else ""))
+        for number, reason in r.get("quarantined_rows", []):
+            _say(f"          line {number}: {reason}")
+        if r["rows_quarantined"] > QUARANTINED_SHOWN:
+            _say(f"          ... {r['rows_quarantined'] - QUARANTINED_SHOWN:,} more in ingest.quarantine")
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing
+from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing, quarantined_rows
 from ingest.price_catalogue import load_catalogue
 from ingest.registry import SOURCES
 from ingest.warehouse import prepare
@@ -122,15 +122,20 @@ def build(paths: DataPaths, echo: Callable[[str], None] = print, full_refresh: b
     remember_unit_tests(paths, fingerprint, paths.dbt_target)
 
 
-def file_statuses_of(paths: DataPaths) -> list[dict]:
-    """The latest record of every landed file."""
+def file_statuses_of(paths: DataPaths, quarantined_per_file: int = 0) -> list[dict]:
+    """The latest record of every landed file; with `quarantined_per_file`, each record's first
+    quarantined rows (line number, reason) under "quarantined_rows"."""
     with warehouse_connection(paths, read_only=True) as con:
         if not con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'ingest' and table_name = 'file_loads'"
         ).fetchone()[0]:
             return []
-        return file_statuses(con)
+        records = file_statuses(con)
+        for record in records:
+            if quarantined_per_file and record["rows_quarantined"]:
+                record["quarantined_rows"] = quarantined_rows(con, record["load_id"], quarantined_per_file)
+        return records
 
 
 def publish_serving_copy(paths: DataPaths) -> Published:

@@ -41,6 +41,23 @@ def test_status_prints_one_record_per_landed_file_as_json(paths, capsys):
     assert len(record["sha256"]) == 64
 
 
+def test_status_names_each_quarantined_row_with_its_line_and_reason(paths, capsys):
+    land(paths, "spend_logs_malformed.jsonl")
+    assert main(["ingest"]) == 0
+    capsys.readouterr()
+
+    assert main(["status"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(
+        "loaded    litellm/spend_logs_malformed.jsonl  (read 5, loaded 3, quarantined 2)"
+    )
+    assert [line.strip() for line in lines[1:]] == [
+        "line 3: line is not a JSON object",
+        "line 5: spend is negative: -2.0",
+    ]
+
+
 def test_commands_explain_what_to_run_first(paths, capsys):
     assert main(["build"]) == 1
     assert "no warehouse at" in capsys.readouterr().out
