@@ -71,4 +71,7 @@ final as (
 
 )
 
+-- Stored in this order: a day's tasks by workflow, outcome and start, so like values sit side by side
+-- and DuckDB keeps the table about a fifth smaller. A run appends the tasks it replaces in the same order.
 select * from final
+order by started_date, workflow_id, outcome, started_at, task_id
