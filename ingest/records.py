@@ -15,8 +15,10 @@ import hashlib
 import io
 import json
 import re
+import sys
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -110,33 +112,8 @@ def json_lines(path: Path) -> Records:
     def batches() -> Iterator[pa.RecordBatch]:
         source = _open_binary(path)
         try:
-            reader = pacsv.open_csv(
-                source,
-                read_options=pacsv.ReadOptions(
-                    block_size=BATCH_BYTES, column_names=["line"], use_threads=False
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter="\x01",
-                    quote_char=False,
-                    escape_char=False,
-                    ignore_empty_lines=False,
-                    invalid_row_handler=on_split_line,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={"line": pa.binary()}, strings_can_be_null=False
-                ),
-            )
-            next_rn = 1
-            for batch in reader:
-                lines = batch.column(0)
-                rn, next_rn = _line_numbers(next_rn, len(lines), split_lines)
-                text = _utf8_or_quarantine(lines, rn, records)
-                if rn[0].as_py() == 1:
-                    text = _strip_bom(text)
-                # Empty lines are not records; a line of spaces is one, and is quarantined.
-                records.rows_read += len(lines) - pc.sum(pc.equal(pc.binary_length(lines), 0)).as_py()
-                _sample_keys(text, rn, records.sampled_keys)
-                yield pa.RecordBatch.from_arrays([rn, text], schema=schema)
+            with _silencing_undecodable_rows(on_split_line):
+                yield from line_batches(source)
             records.rows_read += len(split_lines)
         except pa.ArrowInvalid as exc:
             raise RejectedFile(_arrow_reason(exc)) from exc
@@ -145,8 +122,56 @@ def json_lines(path: Path) -> Records:
         finally:
             source.close()
 
+    def line_batches(source) -> Iterator[pa.RecordBatch]:
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(block_size=BATCH_BYTES, column_names=["line"], use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter="\x01",
+                quote_char=False,
+                escape_char=False,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_split_line,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={"line": pa.binary()}, strings_can_be_null=False
+            ),
+        )
+        next_rn = 1
+        for batch in reader:
+            lines = batch.column(0)
+            rn, next_rn = _line_numbers(next_rn, len(lines), split_lines)
+            text = _utf8_or_quarantine(lines, rn, records)
+            if rn[0].as_py() == 1:
+                text = _strip_bom(text)
+            # Empty lines are not records; a line of spaces is one, and is quarantined.
+            records.rows_read += len(lines) - pc.sum(pc.equal(pc.binary_length(lines), 0)).as_py()
+            _sample_keys(text, rn, records.sampled_keys)
+            yield pa.RecordBatch.from_arrays([rn, text], schema=schema)
+
     records.batches = batches()
     return records
+
+
+@contextmanager
+def _silencing_undecodable_rows(handler: Callable) -> Iterator[None]:
+    """Keep Arrow's report of a split line that is not UTF-8 off stderr while a file is read.
+
+    Arrow decodes such a line before calling `handler`, fails, prints the UnicodeDecodeError as
+    "Exception ignored in ..." and then stops the read with a CSV parse error, which
+    `_arrow_reason` turns into the file's rejection. Other unraisable errors still reach the hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        if unraisable.object is not handler or not isinstance(unraisable.exc_value, UnicodeDecodeError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _sample_keys(text: pa.Array, rn: pa.Array, keys: set[str]) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pyarrow as pa
+import pytest
 
 from ingest import records
+from ingest.errors import RejectedFile
 
 
 def _read(reader: records.Records) -> list[dict]:
@@ -32,6 +36,25 @@ def test_json_lines_keep_physical_line_numbers(tmp_path):
     ]
     # The empty line is not a record; the line of spaces is, and will be quarantined.
     assert reader.rows_read == 6
+
+
+def test_binary_json_lines_file_is_rejected_without_noise_on_stderr(tmp_path, monkeypatch, capfd):
+    # A \x01 byte in a line that is not UTF-8: Arrow cannot even hand the line to the reader.
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b'{"a":1}\n{"a":2}\n\x80\xff\x01\xfe\n')
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    with pytest.raises(RejectedFile) as rejected:
+        _read(records.json_lines(path))
+
+    assert (
+        str(rejected.value)
+        == "not JSON Lines text: line 3 holds binary bytes that are not UTF-8 (a binary file?)"
+    )
+    assert unraisable == []
+    assert capfd.readouterr().err == ""
+    assert sys.unraisablehook == unraisable.append
 
 
 def test_csv_rows_are_numbered_by_the_line_they_start_on(tmp_path):
