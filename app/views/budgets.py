@@ -9,7 +9,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from app import filters
-from app.format import money
+from app.format import money, tile_money
 from app.queries import budgets as queries
 from app.tables import table
 
@@ -107,7 +107,7 @@ else:
     )
     cols[3].metric(
         "Spend without a budget",
-        money(status["unbudgeted_actual"]),
+        tile_money(status["unbudgeted_actual"]),
         help="Unallocated spend (no rule ties it to a team) and any spend in a currency the team's "
         "budget is not in: counted nowhere against a budget.",
     )
@@ -351,7 +351,7 @@ cols[0].metric(
 )
 cols[1].metric(
     "Spend above usual on flagged days",
-    money(anomaly_status["above_usual"]),
+    tile_money(anomaly_status["above_usual"]),
     help="What the flagged days cost above their usual day (the baseline median), added up.",
 )
 cols[2].metric(

@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from app import filters
 from app.charts import stacked_bars
-from app.format import money
+from app.format import money, tile_money
 from app.queries import cost_per_task as queries
 from app.tables import table
 
@@ -32,7 +32,7 @@ def _number(label: str, help_text: str | None = None, number_format: str = "loca
 
 
 def _amount(value) -> str:
-    return money(None if pd.isna(value) else value)
+    return tile_money(None if pd.isna(value) else value)
 
 
 def _mark(answer) -> str:
@@ -83,10 +83,13 @@ cols[3].metric(
     _amount(totals["value_per_task_usd"]),
     help="What the tasks were worth, over the tasks with a reported value.",
 )
+margin = totals["margin_usd"]
 cols[4].metric(
     "Margin",
-    _amount(totals["margin_usd"]),
-    help="Value minus fully loaded cost over the months.",
+    _amount(margin),
+    help="Value minus fully loaded cost over the months"
+    + ("" if pd.isna(margin) else f": {money(margin)}")
+    + ".",
 )
 if totals["unpriced_tasks"]:
     st.caption(

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import filters
-from app.format import money
+from app.format import money, tile_money
 from app.queries import jevons as queries
 from app.tables import table
 
@@ -112,7 +112,7 @@ else:
     cols[2].metric("Spend", _change(last["spend_index"]), help="Spend of the last month against the first.")
     cols[3].metric(
         f"Spend in {last['month']:%B %Y}",
-        money(last["spend_usd"]),
+        tile_money(last["spend_usd"]),
         delta=f"{_signed(last['spend_usd'] - first['spend_usd'])} vs {first['month']:%B %Y}",
         delta_color="inverse",
     )

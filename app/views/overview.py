@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from app import filters
-from app.format import money
+from app.format import money, tile_money
 from app.queries import overview as queries
 from app.tables import table
 
@@ -21,11 +21,11 @@ cols = st.columns(3)
 change = totals["month_to_date_usd"] - totals["month_before_to_date_usd"]
 cols[0].metric(
     f"Spend in {month:%B %Y}",
-    money(totals["month_to_date_usd"]),
+    tile_money(totals["month_to_date_usd"]),
     delta=f"{money(change)} vs the same days of the month before",
     delta_color="inverse",
 )
-cols[1].metric("Spend in period", money(totals["billed_usd"]))
+cols[1].metric("Spend in period", tile_money(totals["billed_usd"]))
 share = totals["unallocated_usd"] / totals["billed_usd"] if totals["billed_usd"] else 0.0
 cols[2].metric(
     "Unallocated share",

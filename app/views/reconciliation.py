@@ -8,7 +8,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from app import filters
-from app.format import money
+from app.format import money, tile_money
 from app.queries import reconciliation as queries
 from app.tables import table
 
@@ -108,15 +108,15 @@ if not totals["rows"]:
     )
 else:
     cols = st.columns(4)
-    cols[0].metric("Billed", money(totals["billed_usd"]), help="What the providers' bills charged.")
+    cols[0].metric("Billed", tile_money(totals["billed_usd"]), help="What the providers' bills charged.")
     cols[1].metric(
         "Gateway estimate",
-        money(totals["gateway_estimate_usd"]),
+        tile_money(totals["gateway_estimate_usd"]),
         help="What the LiteLLM gateway's own price table made of the calls it logged.",
     )
     cols[2].metric(
         "Gap",
-        money(totals["gap_usd"]),
+        tile_money(totals["gap_usd"]),
         help="Billed minus the gateway's estimate: positive when the bill is higher.",
     )
     share = totals["explained_share"]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import filters
-from app.format import money
+from app.format import money, tile_money
 from app.queries import savings as queries
 from app.tables import table
 
@@ -245,13 +245,13 @@ st.caption(
 cols = st.columns(4)
 cols[0].metric(
     "Actual cost",
-    money(actual),
+    tile_money(actual),
     help="The period's model usage at the list price of each day (batch price for usage already on batch).",
 )
 for column, row in zip(cols[1:], levers.itertuples(), strict=True):
     column.metric(
         f"{row.lever} scenario (estimate)",
-        money(row.scenario_cost_usd),
+        tile_money(row.scenario_cost_usd),
         delta=f"-{money(row.saving_usd)} ({row.saving_share:.1%}) estimated saving" if actual else None,
         delta_color="inverse",
         help=f"What the period would have cost with {row.assumption}, all else as it was.",

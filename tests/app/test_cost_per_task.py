@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.format import money
+from app.format import tile_money
 from tests.app.conftest import open_page, shown_metrics, table_starting_with
 from tests.conftest import query
 
@@ -33,9 +33,9 @@ def page(demo_paths, monkeypatch) -> AppTest:
 def _expected_metrics(tasks: int, cost_per_success, value_per_task, margin) -> dict[str, str]:
     return {
         "Tasks": f"{tasks:,}",
-        "Cost per successful task": money(cost_per_success),
-        "Value per task": money(value_per_task),
-        "Margin": money(margin),
+        "Cost per successful task": tile_money(cost_per_success),
+        "Value per task": tile_money(value_per_task),
+        "Margin": tile_money(margin),
     }
 
 
