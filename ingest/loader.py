@@ -479,10 +479,15 @@ def file_statuses(con: duckdb.DuckDBPyConnection) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def quarantined_rows(con: duckdb.DuckDBPyConnection, load_id: str, limit: int) -> list[tuple[int, str]]:
-    """The first `limit` quarantined rows of one load: row (line) number and reason."""
-    return con.execute(
-        f"select row_number, reason from {INGEST_SCHEMA}.quarantine where load_id = ? "
-        "order by row_number limit ?",
-        [load_id, limit],
+def first_quarantined_rows(con: duckdb.DuckDBPyConnection, limit: int) -> dict[str, list[tuple[int, str]]]:
+    """Each load's first `limit` quarantined rows, by load id: row (line) number and reason."""
+    rows = con.execute(
+        f"""select load_id, row_number, reason from {INGEST_SCHEMA}.quarantine
+        qualify row_number() over (partition by load_id order by row_number) <= ?
+        order by load_id, row_number""",
+        [limit],
     ).fetchall()
+    shown: dict[str, list[tuple[int, str]]] = {}
+    for load_id, number, reason in rows:
+        shown.setdefault(load_id, []).append((number, reason))
+    return shown

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest.loader import FileLoad, Progress, file_statuses, ingest_landing, quarantined_rows
+from ingest.loader import FileLoad, Progress, file_statuses, first_quarantined_rows, ingest_landing
 from ingest.price_catalogue import load_catalogue
 from ingest.registry import SOURCES
 from ingest.warehouse import prepare
@@ -132,9 +132,10 @@ def file_statuses_of(paths: DataPaths, quarantined_per_file: int = 0) -> list[di
         ).fetchone()[0]:
             return []
         records = file_statuses(con)
-        for record in records:
-            if quarantined_per_file and record["rows_quarantined"]:
-                record["quarantined_rows"] = quarantined_rows(con, record["load_id"], quarantined_per_file)
+        if quarantined_per_file:
+            shown = first_quarantined_rows(con, quarantined_per_file)
+            for record in records:
+                record["quarantined_rows"] = shown.get(record["load_id"], [])
         return records
 
 
